@@ -1,0 +1,140 @@
+"""The account, its sign-ins (token families) and the used sign-in proofs."""
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    USER = "user", "User"
+    ADMIN = "admin", "Admin"
+    SUPER_ADMIN = "super_admin", "Super admin"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, username: str | None = None, password: str | None = None, **fields):
+        user = self.model(username=username, **fields)
+        user.set_password(password)  # None gives an unusable password: wallet accounts.
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **fields):
+        """Staff account for the admin site (``createsuperuser``): a password, no wallet."""
+        fields.setdefault("role", Role.SUPER_ADMIN)
+        return self.create_user(username=username, password=password, **fields)
+
+
+class User(AbstractBaseUser):
+    """An account: a wallet that signed in, or a staff member with a password.
+
+    Roles live in ``role``; what a role may do is decided in ``permissions.rules``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Base58 of a 32-byte ed25519 key is at most 44 characters.
+    address = models.CharField(max_length=44, unique=True, null=True, blank=True)
+    username = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    email = models.EmailField(blank=True, default="")
+    bio = models.TextField(blank=True, default="")
+    # null, not "": the API answers `"profileImage": null` for "none set".
+    profile_image = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
+    is_banned = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    username_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]  # asked by createsuperuser
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="user_created_at_idx")]
+
+    def __str__(self) -> str:
+        return self.username or self.address or str(self.id)
+
+    @property
+    def is_registered(self) -> bool:
+        return self.username is not None
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return not self.is_banned
+
+    # The admin site asks these; the answers come from the one set of role rules.
+    @property
+    def is_staff(self) -> bool:
+        from permissions.rules import is_admin
+
+        return is_admin(self)
+
+    @property
+    def is_superuser(self) -> bool:
+        from permissions.rules import is_super_admin
+
+        return is_super_admin(self)
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        from permissions.rules import has_staff_permission
+
+        return has_staff_permission(self, perm)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        from permissions.rules import has_staff_module_permission
+
+        return has_staff_module_permission(self, app_label)
+
+
+class SignIn(models.Model):
+    """One wallet sign-in: the family of access and refresh tokens it issued.
+
+    Tokens carry this row's id (``sid``). Revoking the row revokes every token of the
+    family at once; the database row is the source of truth, a cache may only sit in front.
+    ``refresh_jti`` is the one refresh token of the family that may still be used.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_ins")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True, default="")
+    refresh_jti = models.CharField(max_length=64)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"], name="signin_user_revoked_idx")]
+
+    def __str__(self) -> str:
+        return f"sign-in {self.id} of {self.user_id}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class UsedSignInProof(models.Model):
+    """A signature or SIWS nonce that has been accepted once and must never be again.
+
+    The primary key makes the check atomic across processes and instances: a second
+    insert of the same key fails in the database. Rows can be purged after ``expires_at``,
+    when the proof would be rejected as stale anyway.
+    """
+
+    key = models.CharField(max_length=160, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

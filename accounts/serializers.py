@@ -1,0 +1,123 @@
+"""Request validation and response shapes (camelCase on the wire) of the account API."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts import solana
+from accounts.models import User
+from accounts.siws import SiwsFormatError, parse_siws_message
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer in the JSON, not a string or a float or a boolean that looks like one."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string; numbers and other types are refused rather than stringified."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class LoginInputSerializer(serializers.Serializer):
+    """Both forms of ``POST /auth/login``: pump.fun's timestamp form or a SIWS message.
+
+    Validated data: ``address`` and ``public_key`` (form A) or ``siws`` (form B),
+    ``signature`` as bytes, ``timestamp`` for form A, ``message`` text for form B.
+    """
+
+    address = StrictCharField(required=False, max_length=64, trim_whitespace=False)
+    wallet = StrictCharField(required=False, max_length=64, trim_whitespace=False)
+    signature = StrictCharField(max_length=128, trim_whitespace=False)
+    timestamp = StrictIntegerField(required=False, min_value=0, max_value=2**53)
+    message = StrictCharField(required=False, max_length=4096, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        address = attrs.pop("address", None)
+        wallet = attrs.pop("wallet", None)
+        if address is not None and wallet is not None and address != wallet:
+            raise serializers.ValidationError({"wallet": ["must equal address"]})
+        address = address if address is not None else wallet
+        is_siws = "message" in attrs
+        errors: dict[str, list[str]] = {}
+        result: dict[str, Any] = {}
+        try:
+            result["signature"] = solana.decode_signature(attrs["signature"], allow_base64=is_siws)
+        except solana.EncodingError as exc:
+            errors["signature"] = [str(exc)]
+        if is_siws:
+            try:
+                result["siws"] = parse_siws_message(attrs["message"])
+                result["message"] = attrs["message"]
+            except SiwsFormatError as exc:
+                errors["message"] = [str(exc)]
+            if address is not None and "siws" in result and address != result["siws"].address:
+                errors["address"] = ["must equal the message's address"]
+        else:
+            if address is None:
+                errors["address"] = ["This field is required."]
+            else:
+                try:
+                    result["public_key"] = solana.decode_public_key(address)
+                    result["address"] = address
+                except solana.EncodingError as exc:
+                    errors["address"] = [str(exc)]
+            if "timestamp" not in attrs:
+                errors["timestamp"] = ["This field is required."]
+            else:
+                result["timestamp"] = attrs["timestamp"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refreshToken = StrictCharField(max_length=4096)
+
+
+class SignInUserSerializer(serializers.ModelSerializer):
+    """The account as ``POST /auth/login`` returns it."""
+
+    isRegistered = serializers.BooleanField(source="is_registered")
+    createdAt = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = User
+        fields = ["id", "address", "username", "isRegistered", "createdAt"]
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    """The caller's full profile (``GET /auth/my-profile``)."""
+
+    profileImage = serializers.URLField(source="profile_image")
+    isRegistered = serializers.BooleanField(source="is_registered")
+    isAdmin = serializers.BooleanField(source="is_staff")
+    isSuperAdmin = serializers.BooleanField(source="is_superuser")
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+    lastLogin = serializers.DateTimeField(source="last_login")
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "address",
+            "username",
+            "email",
+            "bio",
+            "profileImage",
+            "isRegistered",
+            "isAdmin",
+            "isSuperAdmin",
+            "createdAt",
+            "updatedAt",
+            "lastLogin",
+        ]

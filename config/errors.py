@@ -1,0 +1,137 @@
+"""The contract's JSON error shape, for DRF views, Django's error handlers and middleware.
+
+``{"statusCode": 404, "message": "User not found", "error": "Not Found"}``; validation
+errors add ``errors`` (field -> messages) and make ``message`` a list.
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, JsonResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from accounts.exceptions import ServiceError
+
+logger = logging.getLogger("config.errors")
+
+_SERVICE_DOWN = {
+    "database": (OperationalError, InterfaceError),
+    "cache": (RedisConnectionError, RedisTimeoutError),
+}
+
+
+def error_body(status: int, message: Any, errors: dict[str, list[str]] | None = None) -> dict:
+    body = {"statusCode": status, "message": message, "error": HTTPStatus(status).phrase}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def error_response(status: int, message: Any, **kwargs: Any) -> JsonResponse:
+    return JsonResponse(error_body(status, message, **kwargs), status=status)
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation detail as {"field.sub": ["message", ...]}."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = str(key) if key != "non_field_errors" else "body"
+            for field, messages in _flatten(value, f"{prefix}{name}.").items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            for field, messages in _flatten(item, f"{prefix}{index}.").items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    items = detail if isinstance(detail, list) else [detail]
+    return {prefix.rstrip(".") or "body": [str(item) for item in items]}
+
+
+def _message_of(detail: Any) -> str:
+    if isinstance(detail, dict):
+        detail = detail.get("detail", next(iter(detail.values()), ""))
+    if isinstance(detail, list):
+        detail = detail[0] if detail else ""
+    return str(detail)
+
+
+def service_unavailable_part(exc: BaseException) -> str | None:
+    for part, kinds in _SERVICE_DOWN.items():
+        if isinstance(exc, kinds):
+            return part
+    return None
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's exception handler: every error becomes the contract's JSON shape."""
+    if isinstance(exc, ServiceError):
+        return Response(error_body(exc.status, exc.message), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # re-raised by DRF; ApiResponseMiddleware answers 500/503.
+    status = exc.status_code
+    headers = {}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        messages = [
+            message if field == "body" else f"{field}: {message}"
+            for field, field_messages in errors.items()
+            for message in field_messages
+        ]
+        body = error_body(status, messages, errors)
+    else:
+        body = error_body(status, _message_of(exc.detail))
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        headers["Retry-After"] = str(int(exc.wait))
+    if status == HTTPStatus.UNAUTHORIZED:
+        authenticator = context["request"].successful_authenticator or next(
+            iter(context["request"].authenticators), None
+        )
+        if authenticator is not None:
+            headers["WWW-Authenticate"] = authenticator.authenticate_header(context["request"])
+    return Response(body, status=status, headers=headers)
+
+
+def unexpected_error_response(request: HttpRequest, exc: BaseException) -> JsonResponse:
+    part = service_unavailable_part(exc)
+    if part is not None:
+        logger.error("%s unavailable on %s %s: %s", part, request.method, request.path, exc)
+        return error_response(HTTPStatus.SERVICE_UNAVAILABLE, f"The {part} is unavailable")
+    if isinstance(exc, DatabaseError):
+        logger.exception("database error on %s %s", request.method, request.path)
+    else:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal server error")
+
+
+# Django's error handlers (config/urls.py): JSON on every path, HTML nowhere.
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response(HTTPStatus.BAD_REQUEST, "Bad request")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response(HTTPStatus.FORBIDDEN, "Forbidden")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response(HTTPStatus.NOT_FOUND, "Not found")
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal server error")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    return error_response(HTTPStatus.FORBIDDEN, "CSRF verification failed")

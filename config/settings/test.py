@@ -1,0 +1,14 @@
+"""Test settings: the base settings with a fast password hasher.
+
+The database and cache still come from DATABASE_URL / REDIS_URL, so the same suite runs on
+the embedded default and on PostgreSQL + Redis.
+"""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not ":memory:", so that threads in concurrency tests share one database.
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}

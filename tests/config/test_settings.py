@@ -1,0 +1,95 @@
+"""Configuration comes from the environment, read once by config/settings/base.py."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+_PROBE = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
+    "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG,"
+    "'conn_max_age': settings.DATABASES['default'].get('CONN_MAX_AGE'),"
+    "'origins': settings.CORS_ALLOWED_ORIGINS, 'domains': settings.SIGN_IN_DOMAINS,"
+    "'window': settings.SIGN_IN_WINDOW.total_seconds(),"
+    "'access': settings.ACCESS_TOKEN_LIFETIME.total_seconds()}))"
+)
+_VARIABLES = (
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CORS_ALLOWED_ORIGINS",
+    "SIGN_IN_DOMAINS",
+    "SIGN_IN_WINDOW_SECONDS",
+    "ACCESS_TOKEN_LIFETIME_SECONDS",
+    "ALLOWED_HOSTS",
+)
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in _VARIABLES}
+    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings.base", **env}
+    return subprocess.run(
+        [sys.executable, "-c", _PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_nothing_set_is_sqlite_with_database_cache():
+    result = _settings_with()
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["debug"] is True
+    assert values["origins"] == ["https://pump.fun"]
+    assert values["domains"] == ["pump.fun"]
+    assert values["window"] == 300
+    assert values["access"] == 900
+
+
+def test_urls_select_postgres_and_redis():
+    result = _settings_with(
+        DATABASE_URL="postgres://u@127.0.0.1:5432/db",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        CORS_ALLOWED_ORIGINS="https://a.example,https://b.example",
+        SIGN_IN_WINDOW_SECONDS="60",
+        ACCESS_TOKEN_LIFETIME_SECONDS="120",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["conn_max_age"] == 600  # persistent connections
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["domains"] == ["a.example", "b.example"]
+    assert (values["window"], values["access"]) == (60, 120)
+
+
+@pytest.mark.parametrize("secret", [None, "short"])
+def test_production_refuses_default_or_weak_secret_key(secret):
+    env = {"DJANGO_ENV": "production"} | ({"SECRET_KEY": secret} if secret else {})
+    result = _settings_with(**env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = _settings_with(DJANGO_ENV="production", SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
+
+
+def test_bad_boolean_is_refused():
+    result = _settings_with(DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr

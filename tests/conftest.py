@@ -1,0 +1,53 @@
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role, User
+from tests.wallets import Wallet
+
+
+@pytest.fixture
+def wallet() -> Wallet:
+    return Wallet()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def sign_in(api_client, db):
+    """Sign a wallet in through the API; returns the 201 response's JSON."""
+
+    def _sign_in(wallet: Wallet, client: APIClient | None = None) -> dict:
+        response = (client or api_client).post("/auth/login", wallet.login_body(), format="json")
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    return _sign_in
+
+
+@pytest.fixture
+def auth_client(wallet, sign_in):
+    """An APIClient authenticated by Bearer token as a freshly signed-in wallet."""
+    client = APIClient()
+    body = sign_in(wallet, client)
+    client.cookies.clear()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+    client.login_body = body
+    return client
+
+
+@pytest.fixture
+def user(db) -> User:
+    return User.objects.create(address=Wallet().address)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return User.objects.create(address=Wallet().address, role=Role.ADMIN)
+
+
+@pytest.fixture
+def super_admin(db) -> User:
+    return User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN)
