@@ -8,6 +8,8 @@ from accounts import solana
 from accounts.models import User
 from accounts.siws import SiwsFormatError, parse_siws_message
 
+REQUIRED = "This field is required."
+
 
 class StrictIntegerField(serializers.IntegerField):
     """An integer in the JSON, not a string or a float or a boolean that looks like one."""
@@ -36,7 +38,8 @@ class LoginInputSerializer(serializers.Serializer):
 
     address = StrictCharField(required=False, max_length=64, trim_whitespace=False)
     wallet = StrictCharField(required=False, max_length=64, trim_whitespace=False)
-    signature = StrictCharField(max_length=128, trim_whitespace=False)
+    # Optional here so that every missing field is reported at once, by validate().
+    signature = StrictCharField(required=False, max_length=128, trim_whitespace=False)
     timestamp = StrictIntegerField(required=False, min_value=0, max_value=2**53)
     message = StrictCharField(required=False, max_length=4096, trim_whitespace=False)
 
@@ -49,10 +52,15 @@ class LoginInputSerializer(serializers.Serializer):
         is_siws = "message" in attrs
         errors: dict[str, list[str]] = {}
         result: dict[str, Any] = {}
-        try:
-            result["signature"] = solana.decode_signature(attrs["signature"], allow_base64=is_siws)
-        except solana.EncodingError as exc:
-            errors["signature"] = [str(exc)]
+        if "signature" not in attrs:
+            errors["signature"] = [REQUIRED]
+        else:
+            try:
+                result["signature"] = solana.decode_signature(
+                    attrs["signature"], allow_base64=is_siws
+                )
+            except solana.EncodingError as exc:
+                errors["signature"] = [str(exc)]
         if is_siws:
             try:
                 result["siws"] = parse_siws_message(attrs["message"])
@@ -63,7 +71,7 @@ class LoginInputSerializer(serializers.Serializer):
                 errors["address"] = ["must equal the message's address"]
         else:
             if address is None:
-                errors["address"] = ["This field is required."]
+                errors["address"] = [REQUIRED]
             else:
                 try:
                     result["public_key"] = solana.decode_public_key(address)
@@ -71,7 +79,7 @@ class LoginInputSerializer(serializers.Serializer):
                 except solana.EncodingError as exc:
                     errors["address"] = [str(exc)]
             if "timestamp" not in attrs:
-                errors["timestamp"] = ["This field is required."]
+                errors["timestamp"] = [REQUIRED]
             else:
                 result["timestamp"] = attrs["timestamp"]
         if errors:

@@ -159,6 +159,12 @@ def test_missing_field_is_400(api_client, wallet, missing):
     assert response.json()["errors"][missing] == ["This field is required."]
 
 
+def test_empty_body_reports_every_missing_field(api_client):
+    response = api_client.post("/auth/login", {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"address", "signature", "timestamp"}
+
+
 def test_body_that_is_not_an_object_is_400(api_client):
     response = api_client.post("/auth/login", [1, 2], format="json")
     assert response.status_code == 400
