@@ -1,0 +1,309 @@
+"""Benchmark: the service against a ceiling (bench/ceiling), side by side, with wrk.
+
+    make bench                        # or: .venv/bin/python bench/run.py [--quick]
+
+Both targets run under the same gunicorn settings (bench/gunicorn_bench.py: 2 sync workers,
+no access log); the service with production settings on PostgreSQL + Redis. Rounds
+alternate the order of targets so that drift cancels. Printed per endpoint: req/s, p50 /
+p99 latency, errors, peak RSS per worker and the ratio to the ceiling of the same run;
+then the same with a large database (--large users and revoked sign-ins).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+SERVICE_PORT, CEILING_PORT = 18601, 18602
+DB_NAME = "launchpad_bench"
+PG = "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    bodies: str | None = None  # prepare.py arguments for single-use bodies
+
+
+ENDPOINTS = [
+    Endpoint("GET /auth/my-profile", "GET", "/auth/my-profile"),
+    Endpoint("GET /auth/is-admin", "GET", "/auth/is-admin"),
+    Endpoint("POST /auth/login (returning)", "POST", "/auth/login", "login-bodies"),
+    Endpoint("POST /auth/login (first)", "POST", "/auth/login", "login-bodies --first"),
+    Endpoint("POST /auth/refresh", "POST", "/auth/refresh", "refresh-bodies"),
+]
+
+
+@dataclass
+class Sample:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class Result:
+    samples: list[Sample] = field(default_factory=list)
+
+    def median(self, attr: str) -> float:
+        return statistics.median(getattr(s, attr) for s in self.samples)
+
+
+def service_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env |= {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "benchmark-secret-key-benchmark-secret-key-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "REDIS_URL": REDIS_URL,
+        "LOG_LEVEL": "WARNING",
+        # Plain HTTP on loopback: there is no TLS-terminating proxy in front.
+        "SECURE_SSL_REDIRECT": "0",
+        # The benchmark measures the request path, not the abuse limits: one client address
+        # sends everything, so the limits are raised far above what it can reach.
+        "RATELIMIT_ENABLE": os.environ.get("RATELIMIT_ENABLE", "1"),
+        "RATELIMIT_SCALE": "1000000",
+    }
+    return env
+
+
+def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def prepare(args: str, env: dict[str, str], *extra: str) -> None:
+    run([PYTHON, str(BENCH / "prepare.py"), *args.split(), *extra], env=env)
+
+
+class Server:
+    def __init__(self, name: str, module: str, port: int, env: dict[str, str], *extra: str):
+        self.name, self.port = name, port
+        cmd = [GUNICORN, module, "-c", str(BENCH / "gunicorn_bench.py"), "-b", f"127.0.0.1:{port}"]
+        self.process = subprocess.Popen(
+            [*cmd, *extra],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            # A file, not a pipe: a full pipe nobody reads would block the workers.
+            stderr=open(Path(tempfile.gettempdir()) / f"bench-{name}.log", "w"),  # noqa: SIM115
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # answering, with some status: up
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"{name} did not start")
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def peak_rss_mb(self) -> float:
+        peaks = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+        return max(peaks, default=0.0)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+_DURATION = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * _DURATION[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, env: dict[str, str], script: str) -> Sample:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=seconds + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Sample(rps, p50, p99, errors + (int(non2xx.group(1)) if non2xx else 0))
+
+
+def measure(
+    size: str, service: Server, ceiling: Server, env: dict[str, str], opts: argparse.Namespace
+) -> tuple[Result, dict[str, Result]]:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    tokens = tmp / "tokens.txt"
+    prepare(f"access-tokens --count 1 --out {tokens}", env)
+    wrk_env = os.environ | {"WRK_AUTH": tokens.read_text().split()[0], "WRK_THREADS": "2"}
+    get_script, post_script = str(BENCH / "wrk/get.lua"), str(BENCH / "wrk/bodies.lua")
+    ceiling_result, results = Result(), {e.name: Result() for e in ENDPOINTS}
+    for round_number in range(opts.rounds):
+        order = ENDPOINTS if round_number % 2 == 0 else list(reversed(ENDPOINTS))
+        ceiling_first = round_number % 2 == 0
+        if ceiling_first:
+            ceiling_result.samples.append(
+                wrk(
+                    f"http://127.0.0.1:{ceiling.port}/",
+                    opts.seconds,
+                    opts.connections,
+                    wrk_env,
+                    get_script,
+                )
+            )
+        for endpoint in order:
+            script, run_env = get_script, wrk_env
+            if endpoint.bodies:
+                bodies = tmp / "bodies.jsonl"
+                prepare(endpoint.bodies, env, "--count", str(opts.bodies), "--out", str(bodies))
+                script, run_env = post_script, wrk_env | {"WRK_BODIES": str(bodies)}
+            results[endpoint.name].samples.append(
+                wrk(
+                    f"http://127.0.0.1:{service.port}{endpoint.path}",
+                    opts.seconds,
+                    opts.connections,
+                    run_env,
+                    script,
+                )
+            )
+            print(
+                f"  [{size}] round {round_number + 1}: {endpoint.name}: "
+                f"{results[endpoint.name].samples[-1].rps:.0f} req/s",
+                flush=True,
+            )
+        if not ceiling_first:
+            ceiling_result.samples.append(
+                wrk(
+                    f"http://127.0.0.1:{ceiling.port}/",
+                    opts.seconds,
+                    opts.connections,
+                    wrk_env,
+                    get_script,
+                )
+            )
+        print(
+            f"  [{size}] round {round_number + 1}: ceiling: "
+            f"{ceiling_result.samples[-1].rps:.0f} req/s",
+            flush=True,
+        )
+    shutil.rmtree(tmp)
+    return ceiling_result, results
+
+
+def table(size: str, ceiling: Result, results: dict[str, Result], rss: dict[str, float]) -> str:
+    ceiling_rps = ceiling.median("rps")
+    lines = [
+        f"\n{size}: ceiling {ceiling_rps:.0f} req/s (p50 {ceiling.median('p50_ms'):.2f} ms, "
+        f"p99 {ceiling.median('p99_ms'):.2f} ms, peak RSS/worker {rss['ceiling']:.0f} MB)",
+        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | errors | peak RSS/worker MB | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in results.items():
+        rps, p50, p99 = result.median("rps"), result.median("p50_ms"), result.median("p99_ms")
+        p50 = p50 or float("nan")
+        errors = sum(s.errors for s in result.samples)
+        lines.append(
+            f"| {name} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {p99 / p50:.1f} | {errors} | "
+            f"{rss['service']:.0f} | {rps / ceiling_rps:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def recreate_database(env: dict[str, str]) -> None:
+    run(
+        [
+            "psql",
+            "-q",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-c",
+            f"DROP DATABASE IF EXISTS {DB_NAME}",
+        ]
+    )
+    run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB_NAME}"])
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
+    run([PYTHON, "manage.py", "createcachetable"], env=env)
+    run(["redis-cli", "-n", "15", "FLUSHDB"], stdout=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the service against a ceiling.")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--bodies", type=int, default=30000, help="single-use bodies per run")
+    parser.add_argument("--small", type=int, default=1000, help="users in the small database")
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=1_000_000,
+        help="users and revoked sign-ins in the large database (0: skip)",
+    )
+    parser.add_argument("--quick", action="store_true", help="1 round of 3 s, no large run")
+    opts = parser.parse_args()
+    if opts.quick:
+        opts.rounds, opts.seconds, opts.large, opts.bodies = 1, 3, 0, 10000
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
+    env = service_env()
+    recreate_database(env)
+    sizes = [("small", opts.small)] + ([("large", opts.large)] if opts.large else [])
+    report = [
+        f"machine: {os.cpu_count()} cores, {os.uname().machine}, {opts.connections} "
+        f"connections, {opts.rounds} rounds of {opts.seconds}s"
+    ]
+    for size, users in sizes:
+        prepare(f"seed --users {users} --revoked {users if size == 'large' else 0}", env)
+        service = Server("service", "config.wsgi", SERVICE_PORT, env)
+        ceiling = Server(
+            "ceiling", "ceiling.wsgi", CEILING_PORT, os.environ.copy(), "--pythonpath", str(BENCH)
+        )
+        try:
+            ceiling_result, results = measure(size, service, ceiling, env, opts)
+            rss = {"service": service.peak_rss_mb(), "ceiling": ceiling.peak_rss_mb()}
+        finally:
+            service.stop()
+            ceiling.stop()
+        report.append(table(f"{size} database ({users:,} users)", ceiling_result, results, rss))
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()
