@@ -33,3 +33,33 @@ class TokenRejected(ServiceError):
 
     status = HTTPStatus.UNAUTHORIZED
     default_message = "Invalid or expired refresh token"
+
+
+class UserNotFound(ServiceError):
+    status = HTTPStatus.NOT_FOUND
+    default_message = "User not found"
+
+
+class UsernameInvalid(ServiceError):
+    """A username against the rules (format or reserved): a 400, said in the message."""
+
+    default_message = "Username is not allowed"
+
+
+class UsernameTaken(ServiceError):
+    status = HTTPStatus.CONFLICT
+    default_message = "Username is already taken"
+
+
+class AlreadyRegistered(ServiceError):
+    status = HTTPStatus.CONFLICT
+    default_message = "Account is already registered"
+
+
+class UsernameChangeTooSoon(ServiceError):
+    default_message = "Username was changed too recently"
+
+
+class LastSuperAdmin(ServiceError):
+    status = HTTPStatus.CONFLICT
+    default_message = "The last super-admin cannot delete itself"

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.usernames import USERNAME_REGEX, username_format_validator
+
 
 class Role(models.TextChoices):
     USER = "user", "User"
@@ -38,7 +40,13 @@ class User(AbstractBaseUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Base58 of a 32-byte ed25519 key is at most 44 characters.
     address = models.CharField(max_length=44, unique=True, null=True, blank=True)
-    username = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    username = models.CharField(
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[username_format_validator],
+    )
     email = models.EmailField(blank=True, default="")
     bio = models.TextField(blank=True, default="")
     # null, not "": the API answers `"profileImage": null` for "none set".
@@ -58,6 +66,12 @@ class User(AbstractBaseUser):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            # The format is the database's rule too, whoever writes the row.
+            models.CheckConstraint(
+                condition=models.Q(username__isnull=True)
+                | models.Q(username__regex=USERNAME_REGEX),
+                name="user_username_format",
+            ),
         ]
         indexes = [models.Index(fields=["created_at"], name="user_created_at_idx")]
 

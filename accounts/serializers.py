@@ -1,12 +1,14 @@
 """Request validation and response shapes (camelCase on the wire) of the account API."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
 from accounts import solana
 from accounts.models import User
 from accounts.siws import SiwsFormatError, parse_siws_message
+from accounts.usernames import username_problem
 
 REQUIRED = "This field is required."
 
@@ -129,3 +131,84 @@ class ProfileSerializer(serializers.ModelSerializer):
             "updatedAt",
             "lastLogin",
         ]
+
+
+class PublicProfileSerializer(serializers.ModelSerializer):
+    """What anyone signed in may see of an account (``GET /users/{id}``): never email,
+    roles or login times."""
+
+    profileImage = serializers.URLField(source="profile_image")
+    createdAt = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = User
+        fields = ["id", "address", "username", "bio", "profileImage", "createdAt"]
+
+
+BIO_MAX_LENGTH = 500
+PROFILE_IMAGE_MAX_LENGTH = 500
+
+
+class UsernameField(StrictCharField):
+    """A username by the rules of ``accounts.usernames``: format, not reserved."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(trim_whitespace=False, max_length=64, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        problem = username_problem(value)
+        if problem is not None:
+            raise serializers.ValidationError(problem)
+        return value
+
+
+class HttpsUrlField(serializers.URLField):
+    default_error_messages = {"https": "must be an https URL"}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        if urlsplit(value).scheme.lower() != "https":
+            self.fail("https")
+        return value
+
+
+class StrictEmailField(serializers.EmailField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    """``POST /users/register``; any other field in the body is ignored."""
+
+    username = UsernameField()
+    email = StrictEmailField(required=False, allow_blank=True, max_length=254)
+    bio = StrictCharField(required=False, allow_blank=True, max_length=BIO_MAX_LENGTH)
+    profileImage = HttpsUrlField(
+        source="profile_image",
+        required=False,
+        allow_null=True,
+        max_length=PROFILE_IMAGE_MAX_LENGTH,
+    )
+
+
+class ProfileUpdateInputSerializer(serializers.Serializer):
+    """``POST``/``PATCH /users``: the editable fields, each optional; null or "" clears email,
+    bio and image. Any other field (``id``, ``address``, ``isAdmin``, ...) is ignored."""
+
+    username = UsernameField(required=False)
+    email = StrictEmailField(required=False, allow_blank=True, allow_null=True, max_length=254)
+    bio = StrictCharField(
+        required=False, allow_blank=True, allow_null=True, max_length=BIO_MAX_LENGTH
+    )
+    profileImage = HttpsUrlField(
+        source="profile_image",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=PROFILE_IMAGE_MAX_LENGTH,
+    )

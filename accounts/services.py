@@ -7,7 +7,8 @@ The clock is injected (``now``) where time decides the outcome.
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -17,10 +18,23 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import solana
-from accounts.exceptions import AccountBanned, SignatureReplayed, SignInFailed, TokenRejected
+from accounts.exceptions import (
+    AccountBanned,
+    AlreadyRegistered,
+    LastSuperAdmin,
+    SignatureReplayed,
+    SignInFailed,
+    TokenRejected,
+    UsernameChangeTooSoon,
+    UsernameInvalid,
+    UsernameTaken,
+    UserNotFound,
+)
 from accounts.models import SignIn, UsedSignInProof, User
 from accounts.siws import SiwsMessage
 from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
+from accounts.usernames import username_problem
+from permissions.rules import is_super_admin, super_admins
 
 
 @dataclass(frozen=True)
@@ -232,3 +246,146 @@ def sign_in_get_active(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> SignIn |
         .filter(pk=sign_in_id, user_id=user_id, revoked_at__isnull=True)
         .first()
     )
+
+
+# --- Profiles: registration, updates, deletion ----------------------------------------------
+
+
+class _Unset:
+    """Marks an argument the caller did not pass (None is a value: "clear it")."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _username_check(username: str) -> None:
+    problem = username_problem(username)
+    if problem is not None:
+        raise UsernameInvalid(f"username {problem}")
+
+
+def username_next_change_at(*, user: User) -> datetime | None:
+    """When the account may change its username again; None when it may now."""
+    cooldown = settings.USERNAME_CHANGE_COOLDOWN
+    if user.username_changed_at is None or cooldown <= timedelta(0):
+        return None
+    return user.username_changed_at + cooldown
+
+
+def _user_lock(user: User) -> User:
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None:  # deleted by a concurrent request
+        raise UserNotFound()
+    return locked
+
+
+def user_register(
+    *,
+    user: User,
+    username: str,
+    email: str = "",
+    bio: str = "",
+    profile_image: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Give a signed-in wallet account its username (and optional email, bio, image).
+
+    Guarantees: the username obeys the rules (format, not reserved); an account registers
+    once (else ``AlreadyRegistered``); a name is held by one account, without regard to
+    case, as decided by the database's unique index, so of concurrent requests for one name
+    exactly one succeeds and the others get ``UsernameTaken``. Nothing else is written.
+    """
+    now = now or timezone.now()
+    _username_check(username)
+    try:
+        with transaction.atomic():
+            locked = _user_lock(user)
+            if locked.is_registered:
+                raise AlreadyRegistered()
+            locked.username = username
+            locked.email = User.objects.normalize_email(email)
+            locked.bio = bio
+            locked.profile_image = profile_image
+            locked.username_changed_at = now
+            locked.save(
+                update_fields=[
+                    "username",
+                    "email",
+                    "bio",
+                    "profile_image",
+                    "username_changed_at",
+                    "updated_at",
+                ]
+            )
+    except IntegrityError:
+        raise UsernameTaken() from None
+    return locked
+
+
+def profile_update(
+    *,
+    user: User,
+    username: str = UNSET,
+    email: str = UNSET,
+    bio: str = UNSET,
+    profile_image: str | None = UNSET,
+    now: datetime | None = None,
+) -> User:
+    """Change the given editable fields of the caller's own profile, and only those.
+
+    A new username obeys the registration rules and the change cooldown (else
+    ``UsernameChangeTooSoon``, saying when the next change is possible); a name held by
+    another account is ``UsernameTaken``, decided by the database.
+    """
+    now = now or timezone.now()
+    changed: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _user_lock(user)
+            if username is not UNSET and username != locked.username:
+                _username_check(username)
+                next_change = username_next_change_at(user=locked)
+                if next_change is not None and now < next_change:
+                    raise UsernameChangeTooSoon(
+                        "Username was changed recently; the next change is possible after "
+                        f"{next_change.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+                    )
+                locked.username = username
+                locked.username_changed_at = now
+                changed += ["username", "username_changed_at"]
+            if email is not UNSET:
+                locked.email = User.objects.normalize_email(email or "")
+                changed.append("email")
+            if bio is not UNSET:
+                locked.bio = bio or ""
+                changed.append("bio")
+            if profile_image is not UNSET:
+                locked.profile_image = profile_image or None
+                changed.append("profile_image")
+            if changed:
+                locked.save(update_fields=[*changed, "updated_at"])
+    except IntegrityError:
+        raise UsernameTaken() from None
+    return locked
+
+
+def user_delete(*, user: User) -> None:
+    """Delete the account and its personal data; its sign-ins go with it.
+
+    Every token of the account is refused from the next request on, since authentication
+    reads the sign-in row. The last super-admin cannot delete itself (``LastSuperAdmin``).
+    """
+    with transaction.atomic():
+        if is_super_admin(user):
+            # Lock every super-admin, in one order, before counting them, so that two
+            # super-admins deleting themselves at once cannot both pass the check.
+            holders = list(
+                super_admins().select_for_update().order_by("pk").values_list("pk", flat=True)
+            )
+            if holders == [user.pk]:
+                raise LastSuperAdmin()
+        locked = _user_lock(user)
+        locked.delete()

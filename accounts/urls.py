@@ -8,4 +8,7 @@ urlpatterns = [
     re_path(r"^auth/refresh/?$", views.RefreshApi.as_view(), name="auth-refresh"),
     re_path(r"^auth/logout/?$", views.LogoutApi.as_view(), name="auth-logout"),
     re_path(r"^auth/my-profile/?$", views.MyProfileApi.as_view(), name="auth-my-profile"),
+    re_path(r"^users/register/?$", views.UserRegisterApi.as_view(), name="users-register"),
+    re_path(r"^users/?$", views.UsersApi.as_view(), name="users"),
+    re_path(r"^users/(?P<identifier>[^/]+)/?$", views.UserDetailApi.as_view(), name="users-detail"),
 ]

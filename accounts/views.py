@@ -9,11 +9,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import selectors, services
 from accounts.serializers import (
     LoginInputSerializer,
     ProfileSerializer,
+    ProfileUpdateInputSerializer,
+    PublicProfileSerializer,
     RefreshInputSerializer,
+    RegisterInputSerializer,
     SignInUserSerializer,
 )
 from accounts.tokens import token_sign_in_id
@@ -119,3 +122,40 @@ class MyProfileApi(APIView):
 
     def get(self, request: Request) -> Response:
         return Response(ProfileSerializer(request.user).data)
+
+
+class UserRegisterApi(APIView):
+    """``POST /users/register``: give the signed-in wallet account its username."""
+
+    def post(self, request: Request) -> Response:
+        serializer = RegisterInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_register(user=request.user, **serializer.validated_data)
+        return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class UsersApi(APIView):
+    """``POST``/``PATCH /users``: update the caller's own profile; ``DELETE /users``: delete it."""
+
+    def post(self, request: Request) -> Response:
+        serializer = ProfileUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.profile_update(user=request.user, **serializer.validated_data)
+        return Response(ProfileSerializer(user).data)
+
+    def patch(self, request: Request) -> Response:
+        return self.post(request)
+
+    def delete(self, request: Request) -> Response:
+        services.user_delete(user=request.user)
+        response = Response({"message": "User deleted"})
+        response.delete_cookie(settings.AUTH_COOKIE_NAME, path="/", samesite="Lax")
+        return response
+
+
+class UserDetailApi(APIView):
+    """``GET /users/{id}``: the public profile of an account, by uuid or wallet address."""
+
+    def get(self, request: Request, identifier: str) -> Response:
+        user = selectors.user_get_public(identifier=identifier)
+        return Response(PublicProfileSerializer(user).data)

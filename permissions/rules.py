@@ -1,10 +1,22 @@
-"""The role rules, as plain functions: the API's permission classes and the admin site ask these."""
+"""The role and jurisdiction rules, as plain functions: the API's permission classes and the
+admin site ask these, and nothing else decides who is an admin or where access is allowed."""
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from accounts.models import Role
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts.models import Role, User
+from config.client import client_ip
+from permissions.geoip import country_of_ip
+from permissions.models import UNKNOWN_COUNTRY, BlockedJurisdiction
 
 ADMIN_ROLES = frozenset({Role.ADMIN, Role.SUPER_ADMIN})
+
+# --- Roles ------------------------------------------------------------------------------------
 
 
 def is_admin(user: Any) -> bool:
@@ -20,6 +32,11 @@ def is_super_admin(user: Any) -> bool:
     )
 
 
+def super_admins() -> QuerySet[User]:
+    """The accounts :func:`is_super_admin` says yes to, as a query."""
+    return User.objects.filter(role=Role.SUPER_ADMIN, is_banned=False)
+
+
 def has_staff_permission(user: Any, perm: str) -> bool:
     """Admin-site permissions: super-admins may do everything, admins only look."""
     if is_super_admin(user):
@@ -32,3 +49,57 @@ def has_staff_permission(user: Any, perm: str) -> bool:
 
 def has_staff_module_permission(user: Any, app_label: str) -> bool:
     return is_admin(user)
+
+
+# --- Jurisdiction ------------------------------------------------------------------------------
+
+_COUNTRY = re.compile(r"\A[A-Z]{2}\Z")
+
+
+@dataclass(frozen=True)
+class JurisdictionDecision:
+    allowed: bool
+    country: str | None  # ISO 3166-1 alpha-2, None when unknown
+    reason: str | None  # shown to the user when not allowed
+
+
+def _header_country(request: HttpRequest) -> str | None:
+    """The trusted proxy's country header, when one is configured and names a country."""
+    header = settings.COUNTRY_HEADER
+    if not header:
+        return None
+    meta_key = "HTTP_" + header.upper().replace("-", "_")
+    value = request.META.get(meta_key, "").strip().upper()
+    # Cloudflare sends XX for "no country" and T1 for Tor: neither is a country.
+    if not _COUNTRY.match(value) or value == UNKNOWN_COUNTRY:
+        return None
+    return value
+
+
+def jurisdiction_of(request: HttpRequest) -> str | None:
+    """The request's country: the trusted proxy header when set, else offline geo-IP.
+
+    Only the configured header is read, and the address looked up is ``client_ip``, which
+    honours X-Forwarded-For only through the trusted proxies: a client's own headers
+    change nothing.
+    """
+    return _header_country(request) or country_of_ip(client_ip(request))
+
+
+def jurisdiction_decide(country: str | None) -> JurisdictionDecision:
+    """Blocked when staff listed the country; an unknown country is blocked when staff
+    listed ``XX`` or the setting ``JURISDICTION_ALLOW_UNKNOWN`` is off."""
+    blocked = BlockedJurisdiction.objects.filter(code=country or UNKNOWN_COUNTRY).first()
+    if blocked is not None:
+        return JurisdictionDecision(allowed=False, country=country, reason=blocked.reason_text)
+    if country is None and not settings.JURISDICTION_ALLOW_UNKNOWN:
+        return JurisdictionDecision(
+            allowed=False,
+            country=None,
+            reason="Access from an unknown location is not available",
+        )
+    return JurisdictionDecision(allowed=True, country=country, reason=None)
+
+
+def jurisdiction_check(request: HttpRequest) -> JurisdictionDecision:
+    return jurisdiction_decide(jurisdiction_of(request))
