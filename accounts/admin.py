@@ -87,6 +87,8 @@ class UserAdminForm(forms.ModelForm):
         model = User
         fields = ["username", "email", "bio", "profile_image", "role"]
 
+    profile_image = forms.URLField(required=False, assume_scheme="https", max_length=500)
+
     def __init__(self, *args: Any, actor: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
@@ -94,6 +96,9 @@ class UserAdminForm(forms.ModelForm):
 
     def clean_username(self) -> str | None:
         return self.cleaned_data.get("username") or None  # blank means "not registered"
+
+    def clean_profile_image(self) -> str | None:
+        return self.cleaned_data.get("profile_image") or None  # the API answers null
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -210,9 +215,6 @@ class UserAdmin(admin.ModelAdmin):
                 actor=request.user, user=obj, role=role, origin=_origin(request)
             )
             obj.role = role
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        pass  # the only inline is read-only
 
     @admin.action(description="Ban selected users (revokes all their tokens)", permissions=["ban"])
     def ban_users(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -194,6 +194,9 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise ValueError("Audit events are append-only")
+        # The uuids outlive the foreign keys, which are nulled when an account is deleted.
+        self.actor_uuid = self.actor_uuid or self.actor_id
+        self.subject_uuid = self.subject_uuid or self.subject_id
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -185,6 +185,7 @@ def super_admin_ensure(*, address: str, origin: Origin = COMMAND) -> tuple[User,
         user.set_unusable_password()
         user.save(update_fields=["password"])
     user_role_set(actor=None, user=user, role=Role.SUPER_ADMIN, origin=origin)
+    user.refresh_from_db()
     return user, created
 
 
