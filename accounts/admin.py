@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,6 +24,8 @@ from accounts.models import AuditAction, AuditEvent, SignIn, User
 from config.client import client_ip
 from permissions.rules import BAN_PERMISSION, REVOKE_SESSIONS_PERMISSION
 
+# Roles, not Django groups, decide what staff may do.
+admin.site.unregister(Group)
 admin.site.site_header = "Launchpad Auth"
 admin.site.site_title = "Launchpad Auth"
 admin.site.index_title = "Back-office"
@@ -78,6 +81,12 @@ class RegisteredFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(username__isnull=True)
         return queryset
+
+
+class JoinedFilter(admin.DateFieldListFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = "joined"
 
 
 class UserAdminForm(forms.ModelForm):
@@ -138,9 +147,9 @@ class SignInInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
-    list_display = ["address", "username", "role", "is_banned", "last_login", "created_at"]
+    list_display = ["address", "username", "role", "banned", "last_login", "created_at"]
     list_display_links = ["address", "username"]
-    list_filter = ["role", "is_banned", RegisteredFilter, "created_at"]
+    list_filter = ["role", "is_banned", RegisteredFilter, ("created_at", JoinedFilter)]
     search_fields = ["address", "username", "email"]
     ordering = ["-created_at"]
     list_per_page = 50
@@ -163,6 +172,10 @@ class UserAdmin(admin.ModelAdmin):
         ("Dates", {"fields": ["created_at", "updated_at", "last_login", "username_changed_at"]}),
         ("Related", {"fields": ["links"]}),
     ]
+
+    @admin.display(boolean=True, description="banned", ordering="is_banned")
+    def banned(self, obj: User) -> bool:
+        return obj.is_banned
 
     @admin.display(description="sessions and audit trail")
     def links(self, obj: User) -> str:

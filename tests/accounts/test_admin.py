@@ -65,7 +65,7 @@ def test_admin_lists_searches_and_filters_users(admin_user):
     assert list(staff) == [admin_user]
     assert client.get(USERS, {"is_banned__exact": "1"}).context["cl"].result_count == 0
     content = page.content.decode()
-    for column in ("Address", "Username", "Role", "Is banned", "Last login"):
+    for column in ("Address", "Username", "Role", "Banned", "Last login"):
         assert column in content
 
 
