@@ -1,6 +1,7 @@
 """The operator commands: effects, audit entries, clear errors and exit status."""
 
 import io
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -172,6 +173,8 @@ def test_failure_exits_non_zero_with_the_message_on_stderr():
     result = subprocess.run(
         [sys.executable, "manage.py", "create_super_admin", "not-a-wallet"],
         cwd=settings.BASE_DIR,
+        # The refusal comes before any database work; keep the child off the test servers.
+        env={k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
         capture_output=True,
         text=True,
         timeout=60,

@@ -6,7 +6,6 @@ installed the test is skipped with that message, except in CI (``CI=true``), whe
 """
 
 import json
-import os
 import shutil
 import urllib.error
 import urllib.request
@@ -16,10 +15,11 @@ import pytest
 from django.conf import settings
 
 from accounts.models import AuditAction, AuditEvent, Role, User
+from config.env import env_str
 from tests.wallets import Wallet
 
-CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver")
+CHROMIUM = env_str("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = env_str("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 STAFF_PASSWORD = "e2e-staff-password-42"
 
@@ -29,7 +29,7 @@ def _require_chromium() -> None:
     if not missing:
         return
     message = f"Chromium not installed ({', '.join(missing)} missing); run `make e2e-deps`"
-    if os.environ.get("CI", "").lower() == "true":
+    if env_str("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
 
