@@ -18,6 +18,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import solana
+from accounts.audit import audit_record
 from accounts.exceptions import (
     AccountBanned,
     AlreadyRegistered,
@@ -30,7 +31,7 @@ from accounts.exceptions import (
     UsernameTaken,
     UserNotFound,
 )
-from accounts.models import SignIn, UsedSignInProof, User
+from accounts.models import AuditAction, SignIn, UsedSignInProof, User
 from accounts.siws import SiwsMessage
 from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
 from accounts.usernames import username_problem
@@ -178,10 +179,24 @@ def wallet_sign_in(
         )
         tokens = token_pair_issue(sign_in)
         sign_in.save(force_insert=True)
+        audit_record(
+            action=AuditAction.SIGN_IN_SUCCEEDED,
+            actor=user,
+            subject=user,
+            ip_address=ip_address,
+            user_agent=user_agent,
+            detail={"signInId": str(sign_in.id), "newAccount": created},
+        )
     return SignInResult(user=user, sign_in=sign_in, tokens=tokens, created=created)
 
 
-def token_refresh(*, raw_refresh_token: str, now: datetime | None = None) -> TokenPair:
+def token_refresh(
+    *,
+    raw_refresh_token: str,
+    now: datetime | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> TokenPair:
     """Rotate a refresh token: the presented one is spent, a new pair is issued.
 
     Presenting a refresh token that was already spent revokes its whole sign-in (reuse
@@ -215,6 +230,13 @@ def token_refresh(*, raw_refresh_token: str, now: datetime | None = None) -> Tok
             sign_in.last_used_at = now
             sign_in.save(update_fields=["refresh_jti", "last_used_at"])
     if reused:
+        audit_record(
+            action=AuditAction.REFRESH_REUSED,
+            subject=sign_in.user,
+            ip_address=ip_address,
+            user_agent=user_agent,
+            detail={"signInId": str(sign_in.id), "reason": "refresh_reuse"},
+        )
         raise TokenRejected("Refresh token has already been used; the sign-in is revoked")
     return tokens
 
@@ -237,6 +259,44 @@ def sign_ins_revoke(
     elif scope != RevokeScope.GLOBAL:
         raise ValueError(f"unknown scope {scope!r}")
     return active.update(revoked_at=now, revoked_reason=reason)
+
+
+def sign_in_failure_record(
+    *, address: str | None, reason: str, ip_address: str | None, user_agent: str
+) -> None:
+    """Audit a refused sign-in; called after the attempt's transaction has rolled back."""
+    subject = User.objects.filter(address=address).first() if address else None
+    audit_record(
+        action=AuditAction.SIGN_IN_FAILED,
+        subject=subject,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        detail={"reason": reason, "address": address},
+    )
+
+
+@transaction.atomic
+def sign_out(
+    *,
+    user: User,
+    current_sign_in_id: uuid.UUID | None,
+    scope: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> int:
+    """Logout: revoke sign-ins by ``scope`` and audit it; returns how many were revoked."""
+    revoked = sign_ins_revoke(
+        user=user, current_sign_in_id=current_sign_in_id, scope=scope, reason="logout"
+    )
+    audit_record(
+        action=AuditAction.LOGOUT,
+        actor=user,
+        subject=user,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        detail={"scope": scope, "revoked": revoked},
+    )
+    return revoked
 
 
 def sign_in_get_active(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> SignIn | None:

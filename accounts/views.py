@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.exceptions import ServiceError
 from accounts.serializers import (
     LoginInputSerializer,
     ProfileSerializer,
@@ -46,24 +47,32 @@ class LoginApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         now = timezone.now()
-        if "siws" in data:
-            proof = services.proof_from_siws(
-                message=data["siws"], text=data["message"], signature=data["signature"], now=now
+        ip_address = client_ip(request)
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        try:
+            if "siws" in data:
+                proof = services.proof_from_siws(
+                    message=data["siws"], text=data["message"], signature=data["signature"], now=now
+                )
+            else:
+                proof = services.proof_from_timestamp(
+                    address=data["address"],
+                    public_key=data["public_key"],
+                    signature=data["signature"],
+                    timestamp_ms=data["timestamp"],
+                    now=now,
+                )
+            result = services.wallet_sign_in(
+                proof=proof, ip_address=ip_address, user_agent=user_agent, now=now
             )
-        else:
-            proof = services.proof_from_timestamp(
-                address=data["address"],
-                public_key=data["public_key"],
-                signature=data["signature"],
-                timestamp_ms=data["timestamp"],
-                now=now,
+        except ServiceError as exc:
+            services.sign_in_failure_record(
+                address=data["siws"].address if "siws" in data else data["address"],
+                reason=exc.message,
+                ip_address=ip_address,
+                user_agent=user_agent,
             )
-        result = services.wallet_sign_in(
-            proof=proof,
-            ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            now=now,
-        )
+            raise
         response = Response(
             {
                 "token": result.tokens.access,
@@ -86,7 +95,11 @@ class RefreshApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = RefreshInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tokens = services.token_refresh(raw_refresh_token=serializer.validated_data["refreshToken"])
+        tokens = services.token_refresh(
+            raw_refresh_token=serializer.validated_data["refreshToken"],
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
         response = Response(
             {"token": tokens.access, "expiresIn": tokens.expires_in, "refreshToken": tokens.refresh}
         )
@@ -105,11 +118,12 @@ class LogoutApi(APIView):
     def post(self, request: Request) -> Response:
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        services.sign_ins_revoke(
+        services.sign_out(
             user=request.user,
             current_sign_in_id=token_sign_in_id(request.auth),
             scope=query.validated_data["scope"],
-            reason="logout",
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         response = Response({"message": "Logged out"}, status=status.HTTP_201_CREATED)
         if query.validated_data["scope"] != services.RevokeScope.OTHERS:

@@ -226,3 +226,4 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 from config.settings.users import *  # noqa
+from config.settings.backoffice import *  # noqa

@@ -1,0 +1,137 @@
+"""The audit trail: recording events, and removing a deleted account's personal data from it.
+
+Events are written by the flows themselves (sign-in, logout, refresh, moderation), not by
+signals on models. A failed sign-in is recorded after its transaction has rolled back, so
+the record survives the failure it describes. Django's own staff sign-in signals (admin
+site) are recorded too: they are the only place that event is announced.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Q
+from django.http import HttpRequest
+
+from accounts.models import AuditAction, AuditEvent, User
+from config.client import client_ip
+
+# Keys of ``detail`` that identify a person; removed when the account is deleted.
+PERSONAL_DETAIL_KEYS = frozenset({"address", "username", "email", "ipAddress", "userAgent"})
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    subject: User | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. ``actor`` did it (None: the system or an operator's command)."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_uuid=actor.pk if actor is not None else None,
+        subject=subject,
+        subject_uuid=subject.pk if subject is not None else None,
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:255],
+        detail=detail or {},
+    )
+
+
+def audit_record_request(
+    *,
+    request: HttpRequest,
+    action: str,
+    subject: User | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An event done by the request's (staff) user, from the request's address."""
+    actor = request.user if getattr(request.user, "is_authenticated", False) else None
+    return audit_record(
+        action=action,
+        actor=actor,
+        subject=subject,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        detail=detail,
+    )
+
+
+def audit_scrub_user(user_id: uuid.UUID | str) -> int:
+    """Remove the personal data of an account from its events; keep the events and its uuid.
+
+    Call it when the account is deleted (before or after the row goes). Clears the IP
+    address and user agent of every event the account did or was the subject of, and the
+    identifying ``detail`` keys (address, username, email), including failed sign-ins that
+    named its address before the account existed. Returns the number of events changed.
+    """
+    user_id = uuid.UUID(str(user_id))
+    condition = Q(actor_uuid=user_id) | Q(subject_uuid=user_id)
+    address = User.objects.filter(pk=user_id).values_list("address", flat=True).first()
+    if address:
+        condition |= Q(detail__address=address)
+    changed = 0
+    for event in AuditEvent.objects.filter(condition).only("id", "detail"):
+        detail = {
+            key: value
+            for key, value in (event.detail or {}).items()
+            if key not in PERSONAL_DETAIL_KEYS
+        }
+        # update(), not save(): scrubbing is the one change an event may undergo.
+        changed += AuditEvent.objects.filter(pk=event.pk).update(
+            ip_address=None, user_agent="", detail=detail
+        )
+    return changed
+
+
+# --- Staff sign-in to the admin site (Django's auth signals) ---------------------------------
+def _on_staff_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs) -> None:
+    if request is None:
+        return
+    audit_record(
+        action=AuditAction.STAFF_SIGN_IN_SUCCEEDED,
+        actor=user,
+        subject=user,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def _on_staff_logged_out(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs
+) -> None:
+    if request is None or user is None:
+        return
+    audit_record(
+        action=AuditAction.STAFF_LOGOUT,
+        actor=user,
+        subject=user,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def _on_staff_login_failed(
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs
+) -> None:
+    username = str(credentials.get("username", ""))[:64]
+    subject = User.objects.filter(username__iexact=username).first() if username else None
+    audit_record(
+        action=AuditAction.STAFF_SIGN_IN_FAILED,
+        subject=subject,
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "") if request is not None else "",
+        detail={"reason": "Invalid username or password", "username": username},
+    )
+
+
+def connect_staff_sign_in_signals() -> None:
+    user_logged_in.connect(_on_staff_logged_in, dispatch_uid="audit_staff_logged_in")
+    user_logged_out.connect(_on_staff_logged_out, dispatch_uid="audit_staff_logged_out")
+    user_login_failed.connect(_on_staff_login_failed, dispatch_uid="audit_staff_login_failed")

@@ -1,0 +1,225 @@
+"""The admin site: the admin / super-admin split (forms and crafted POSTs), the actions'
+effect on the API, the read-only audit trail and the dashboard."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import AuditAction, AuditEvent, Role, SignIn, User
+from tests.wallets import Wallet
+
+pytestmark = pytest.mark.django_db
+
+USERS = reverse("admin:accounts_user_changelist")
+SIGN_INS = reverse("admin:accounts_signin_changelist")
+AUDIT = reverse("admin:accounts_auditevent_changelist")
+
+
+def _staff_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _change_url(user: User) -> str:
+    return reverse("admin:accounts_user_change", args=[user.pk])
+
+
+def _change_form(user: User, **overrides) -> dict:
+    data = {
+        "username": user.username or "",
+        "email": user.email,
+        "bio": user.bio,
+        "profile_image": user.profile_image or "",
+        "role": user.role,
+        "sign_ins-TOTAL_FORMS": "0",
+        "sign_ins-INITIAL_FORMS": "0",
+        "sign_ins-MIN_NUM_FORMS": "0",
+        "sign_ins-MAX_NUM_FORMS": "0",
+    }
+    return data | overrides
+
+
+def _bearer_status(token: str) -> int:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client.get("/auth/my-profile").status_code
+
+
+def test_plain_users_and_anonymous_are_kept_out(user):
+    assert Client().get(USERS).status_code == 302
+    assert _staff_client(user).get(USERS).status_code == 302  # to the admin login
+
+
+def test_admin_lists_searches_and_filters_users(admin_user):
+    target = User.objects.create(address=Wallet().address, username="alice")
+    User.objects.create(address=Wallet().address)
+    client = _staff_client(admin_user)
+    page = client.get(USERS, {"q": target.address})
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [target]
+    assert list(client.get(USERS, {"q": "ALICE"}).context["cl"].result_list) == [target]
+    assert list(client.get(USERS, {"registered": "yes"}).context["cl"].result_list) == [target]
+    staff = client.get(USERS, {"role__exact": Role.ADMIN}).context["cl"].result_list
+    assert list(staff) == [admin_user]
+    assert client.get(USERS, {"is_banned__exact": "1"}).context["cl"].result_count == 0
+    content = page.content.decode()
+    for column in ("Address", "Username", "Role", "Banned", "Last login"):
+        assert column in content
+
+
+def test_admin_sees_a_user_read_only_and_cannot_change_roles_by_form(admin_user, user):
+    client = _staff_client(admin_user)
+    page = client.get(_change_url(user))
+    assert page.status_code == 200
+    assert 'name="role"' not in page.content.decode()  # no editable role field
+    assert 'name="_save"' not in page.content.decode()
+
+
+def test_admin_crafted_post_cannot_change_a_role(admin_user, user):
+    client = _staff_client(admin_user)
+    for target, role in ((user, Role.SUPER_ADMIN), (admin_user, Role.SUPER_ADMIN)):
+        response = client.post(_change_url(target), _change_form(target, role=role))
+        assert response.status_code == 403
+        target.refresh_from_db()
+        assert target.role != Role.SUPER_ADMIN
+    assert client.post(reverse("admin:accounts_user_add"), {"role": "admin"}).status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.ROLE_CHANGED).exists()
+
+
+def test_super_admin_changes_a_role_through_the_form(super_admin, user):
+    client = _staff_client(super_admin)
+    response = client.post(_change_url(user), _change_form(user, role=Role.ADMIN, bio="trusted"))
+    assert response.status_code == 302, response.content
+    user.refresh_from_db()
+    assert user.role == Role.ADMIN and user.bio == "trusted"
+    role_event = AuditEvent.objects.get(action=AuditAction.ROLE_CHANGED)
+    assert role_event.actor == super_admin and role_event.subject == user
+    assert role_event.detail == {"via": "admin", "from": "user", "to": "admin"}
+    edit = AuditEvent.objects.get(action=AuditAction.USER_UPDATED)
+    assert edit.detail == {"via": "admin", "fields": ["bio"]}
+
+
+def test_last_super_admin_cannot_demote_itself_in_the_form(super_admin):
+    client = _staff_client(super_admin)
+    response = client.post(_change_url(super_admin), _change_form(super_admin, role=Role.USER))
+    assert response.status_code == 200  # the form again, with the error
+    assert "The last super-admin cannot lose the role" in response.content.decode()
+    super_admin.refresh_from_db()
+    assert super_admin.role == Role.SUPER_ADMIN
+
+
+def test_admin_bans_through_the_action_and_the_api_refuses_the_old_token(admin_user, sign_in):
+    wallet = Wallet()
+    body = sign_in(wallet, APIClient())
+    target = User.objects.get(address=wallet.address)
+    assert _bearer_status(body["token"]) == 200
+
+    response = _staff_client(admin_user).post(
+        USERS, {"action": "ban_users", "_selected_action": [str(target.pk)]}
+    )
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.is_banned
+    assert _bearer_status(body["token"]) == 401
+    event = AuditEvent.objects.get(action=AuditAction.USER_BANNED)
+    assert event.actor == admin_user and event.detail["via"] == "admin"
+    assert event.ip_address == "127.0.0.1"
+
+    _staff_client(admin_user).post(
+        USERS, {"action": "unban_users", "_selected_action": [str(target.pk)]}
+    )
+    target.refresh_from_db()
+    assert not target.is_banned
+    assert APIClient().post("/auth/login", wallet.login_body(), format="json").status_code == 201
+
+
+def test_admin_crafted_ban_of_a_super_admin_is_refused(admin_user, super_admin):
+    response = _staff_client(admin_user).post(
+        USERS, {"action": "ban_users", "_selected_action": [str(super_admin.pk)]}, follow=True
+    )
+    assert "You may not ban this account" in response.content.decode()
+    super_admin.refresh_from_db()
+    assert not super_admin.is_banned
+
+
+def test_revoke_all_sessions_action(admin_user, sign_in):
+    wallet = Wallet()
+    body = sign_in(wallet, APIClient())
+    target = User.objects.get(address=wallet.address)
+    _staff_client(admin_user).post(
+        USERS, {"action": "revoke_all_sessions", "_selected_action": [str(target.pk)]}
+    )
+    assert _bearer_status(body["token"]) == 401
+    target.refresh_from_db()
+    assert not target.is_banned
+
+
+def test_sessions_page_lists_and_revokes_one_sign_in(admin_user, sign_in):
+    wallet = Wallet()
+    first, second = sign_in(wallet, APIClient()), sign_in(wallet, APIClient())
+    target = User.objects.get(address=wallet.address)
+    client = _staff_client(admin_user)
+    page = client.get(SIGN_INS, {"user__id__exact": str(target.pk), "state": "live"})
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 2
+    one = SignIn.objects.filter(user=target).first()
+    client.post(SIGN_INS, {"action": "revoke_sign_ins", "_selected_action": [str(one.pk)]})
+    assert sorted([_bearer_status(first["token"]), _bearer_status(second["token"])]) == [200, 401]
+    assert client.get(SIGN_INS, {"state": "live"}).context["cl"].result_count == 1
+    sign_in_change = reverse("admin:accounts_signin_change", args=[one.pk])
+    assert client.post(sign_in_change, {"revoked_reason": ""}).status_code == 403
+
+
+def test_admin_cannot_revoke_a_super_admins_sessions(admin_user, super_admin):
+    SignIn.objects.create(user=super_admin, refresh_jti="x")
+    _staff_client(admin_user).post(
+        SIGN_INS,
+        {"action": "revoke_sign_ins", "_selected_action": [str(super_admin.sign_ins.get().pk)]},
+    )
+    assert super_admin.sign_ins.get().revoked_at is None
+
+
+def test_audit_trail_is_read_only_for_everyone(super_admin, user):
+    event = AuditEvent.objects.create(action=AuditAction.ADMIN_ACTION, subject=user)
+    client = _staff_client(super_admin)
+    assert client.get(AUDIT).status_code == 200
+    assert client.get(AUDIT, {"subject_uuid": str(user.pk)}).context["cl"].result_count == 1
+    change = reverse("admin:accounts_auditevent_change", args=[event.pk])
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"action": "user.banned"}).status_code == 403
+    assert client.post(reverse("admin:accounts_auditevent_add"), {}).status_code == 403
+    delete = reverse("admin:accounts_auditevent_delete", args=[event.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    response = client.post(AUDIT, {"action": "delete_selected", "_selected_action": [event.pk]})
+    assert response.status_code == 200  # unknown action: nothing happens
+    assert AuditEvent.objects.filter(pk=event.pk, action=AuditAction.ADMIN_ACTION).exists()
+
+
+def test_dashboard_counts_and_site_title(admin_user, sign_in):
+    sign_in(Wallet(), APIClient())
+    User.objects.create(address=Wallet().address, is_banned=True)
+    page = _staff_client(admin_user).get(reverse("admin:index"))
+    content = page.content.decode()
+    assert "Launchpad Auth" in content
+    assert '<span class="backoffice-number" id="count-users">3</span>' in content
+    assert '<span class="backoffice-number" id="count-sign-ins-today">1</span>' in content
+    assert '<span class="backoffice-number" id="count-banned">1</span>' in content
+    assert "backoffice/backoffice.css" in content
+
+
+def test_staff_sign_in_to_the_admin_site_is_audited():
+    staff = User.objects.create_user(username="staffer", password="a-long-password-1", role="admin")
+    client = Client()
+    client.post(reverse("admin:login"), {"username": "staffer", "password": "wrong"})
+    failed = AuditEvent.objects.get(action=AuditAction.STAFF_SIGN_IN_FAILED)
+    assert failed.subject == staff and failed.detail["username"] == "staffer"
+    response = client.post(
+        reverse("admin:login"), {"username": "staffer", "password": "a-long-password-1"}
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action=AuditAction.STAFF_SIGN_IN_SUCCEEDED).actor == staff
+    client.post(reverse("admin:logout"))
+    assert AuditEvent.objects.filter(action=AuditAction.STAFF_LOGOUT, actor=staff).exists()

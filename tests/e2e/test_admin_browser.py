@@ -1,0 +1,124 @@
+"""End to end in headless Chromium: a staff member signs in to the admin site, finds a user,
+bans them, and the API then refuses that user's token.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``make e2e-deps``). Where they are not
+installed the test is skipped with that message, except in CI (``CI=true``), where it fails.
+"""
+
+import json
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import AuditAction, AuditEvent, Role, User
+from config.env import env_str
+from tests.wallets import Wallet
+
+CHROMIUM = env_str("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = env_str("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+STAFF_PASSWORD = "e2e-staff-password-42"
+
+
+def _require_chromium() -> None:
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not shutil.which(path)]
+    if not missing:
+        return
+    message = f"Chromium not installed ({', '.join(missing)} missing); run `make e2e-deps`"
+    if env_str("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    _require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _api(base: str, method: str, path: str, body: dict | None = None, token: str | None = None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, headers=headers, method=method)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_bans_a_user_in_the_browser_and_the_api_refuses_its_token(live_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+
+    User.objects.create_user(username="moderator", password=STAFF_PASSWORD, role=Role.ADMIN)
+    wallet = Wallet()
+    status, body = _api(live_server.url, "POST", "/auth/login", wallet.login_body())
+    assert status == 201, body
+    token = body["token"]
+    assert _api(live_server.url, "GET", "/auth/my-profile", token=token)[0] == 200
+
+    # The staff member signs in to the admin site.
+    browser.get(live_server.url + "/admin/")
+    browser.find_element(By.NAME, "username").send_keys("moderator")
+    browser.find_element(By.NAME, "password").send_keys(STAFF_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    assert "Launchpad Auth" in browser.title
+    assert browser.find_element(By.ID, "count-users").text == "2"
+
+    # Finds the user by wallet address.
+    browser.find_element(By.LINK_TEXT, "Users").click()
+    search = browser.find_element(By.ID, "searchbar")
+    search.send_keys(wallet.address)
+    browser.find_element(By.CSS_SELECTOR, "#changelist-search input[type=submit]").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert len(rows) == 1 and wallet.address in rows[0].text
+
+    # Bans them with the list action.
+    rows[0].find_element(By.CSS_SELECTOR, "input.action-select").click()
+    Select(browser.find_element(By.NAME, "action")).select_by_value("ban_users")
+    browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+    assert "Banned: 1 account(s)." in browser.find_element(By.CSS_SELECTOR, "ul.messagelist").text
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.get(live_server.url + "/admin/accounts/user/")
+    assert browser.save_screenshot(str(ARTIFACTS / "admin-users.png"))
+
+    # The API refuses the banned user's token on the next request, and sign-in too.
+    status, body = _api(live_server.url, "GET", "/auth/my-profile", token=token)
+    assert status == 401
+    assert body == {"statusCode": 401, "message": "Token has been revoked", "error": "Unauthorized"}
+    assert _api(live_server.url, "POST", "/auth/login", wallet.login_body())[0] == 403
+    ban = AuditEvent.objects.get(action=AuditAction.USER_BANNED)
+    assert ban.actor.username == "moderator" and ban.detail["via"] == "admin"
