@@ -129,3 +129,37 @@ class ProfileSerializer(serializers.ModelSerializer):
             "updatedAt",
             "lastLogin",
         ]
+
+
+# --- Documentation of the request forms and responses (drf-spectacular) --------------------
+class LoginFormASerializer(serializers.Serializer):
+    """pump.fun's form: the wallet signed ``Sign in to <site>: <timestamp>``."""
+
+    address = serializers.CharField(help_text="Base58 Solana public key (32 bytes).")
+    signature = serializers.CharField(help_text="Base58 ed25519 signature (64 bytes).")
+    timestamp = serializers.IntegerField(
+        min_value=0, max_value=2**53, help_text="Milliseconds since the epoch, as signed."
+    )
+
+
+class LoginFormBSerializer(serializers.Serializer):
+    """Sign In With Solana: the wallet signed the whole ``message``."""
+
+    message = serializers.CharField(help_text="The full SIWS message text.")
+    signature = serializers.CharField(help_text="Base58 or base64 ed25519 signature.")
+    address = serializers.CharField(required=False, help_text="Must equal the message's.")
+    wallet = serializers.CharField(required=False, help_text="Alias of `address`.")
+
+
+class TokenPairSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Access JWT; also set as the `auth_token` cookie.")
+    expiresIn = serializers.IntegerField(help_text="Seconds the access token is valid.")
+    refreshToken = serializers.CharField(help_text="Single-use refresh JWT.")
+
+
+class LoginOutputSerializer(TokenPairSerializer):
+    user = SignInUserSerializer()
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()
