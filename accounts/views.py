@@ -285,7 +285,8 @@ class LogoutApi(APIView):
         )
 
     def post(self, request: Request) -> Response:
-        query = self.QuerySerializer(data=request.query_params)
+        # A plain dict, so that an empty ``?scope=`` is refused rather than read as absent.
+        query = self.QuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         services.sign_ins_revoke(
             user=request.user,
