@@ -107,13 +107,13 @@ class SignInUserSerializer(serializers.ModelSerializer):
 class ProfileSerializer(serializers.ModelSerializer):
     """The caller's full profile (``GET /auth/my-profile``)."""
 
-    profileImage = serializers.URLField(source="profile_image")
+    profileImage = serializers.URLField(source="profile_image", allow_null=True)
     isRegistered = serializers.BooleanField(source="is_registered")
     isAdmin = serializers.BooleanField(source="is_staff")
     isSuperAdmin = serializers.BooleanField(source="is_superuser")
     createdAt = serializers.DateTimeField(source="created_at")
     updatedAt = serializers.DateTimeField(source="updated_at")
-    lastLogin = serializers.DateTimeField(source="last_login")
+    lastLogin = serializers.DateTimeField(source="last_login", allow_null=True)
 
     class Meta:
         model = User
@@ -137,7 +137,7 @@ class PublicProfileSerializer(serializers.ModelSerializer):
     """What anyone signed in may see of an account (``GET /users/{id}``): never email,
     roles or login times."""
 
-    profileImage = serializers.URLField(source="profile_image")
+    profileImage = serializers.URLField(source="profile_image", allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -212,3 +212,47 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=PROFILE_IMAGE_MAX_LENGTH,
     )
+
+
+# --- Documentation of the request forms and responses (drf-spectacular) --------------------
+BASE58_KEY = r"^[1-9A-HJ-NP-Za-km-z]{32,44}$"
+BASE58_SIGNATURE = r"^[1-9A-HJ-NP-Za-km-z]{64,88}$"
+
+
+class LoginFormASerializer(serializers.Serializer):
+    """pump.fun's form: the wallet signed ``Sign in to <site>: <timestamp>``."""
+
+    address = serializers.RegexField(BASE58_KEY, help_text="Base58 Solana public key (32 bytes).")
+    signature = serializers.RegexField(
+        BASE58_SIGNATURE, help_text="Base58 ed25519 signature (64 bytes)."
+    )
+    timestamp = serializers.IntegerField(
+        min_value=0, max_value=2**53, help_text="Milliseconds since the epoch, as signed."
+    )
+
+
+class LoginFormBSerializer(serializers.Serializer):
+    """Sign In With Solana: the wallet signed the whole ``message``."""
+
+    message = serializers.CharField(max_length=4096, help_text="The full SIWS message text.")
+    signature = serializers.CharField(
+        max_length=128, help_text="Base58 or base64 ed25519 signature (64 bytes)."
+    )
+    address = serializers.RegexField(
+        BASE58_KEY, required=False, help_text="Must equal the message's."
+    )
+    wallet = serializers.RegexField(BASE58_KEY, required=False, help_text="Alias of `address`.")
+
+
+class TokenPairSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Access JWT; also set as the `auth_token` cookie.")
+    expiresIn = serializers.IntegerField(help_text="Seconds the access token is valid.")
+    refreshToken = serializers.CharField(help_text="Single-use refresh JWT.")
+
+
+class LoginOutputSerializer(TokenPairSerializer):
+    user = SignInUserSerializer()
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()

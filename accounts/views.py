@@ -1,9 +1,19 @@
 """The account endpoints: thin views around ``accounts.services``."""
 
+import logging
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from rest_framework import serializers, status
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,16 +22,51 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.exceptions import ServiceError
 from accounts.serializers import (
+    LoginFormASerializer,
+    LoginFormBSerializer,
     LoginInputSerializer,
+    LoginOutputSerializer,
+    MessageSerializer,
     ProfileSerializer,
     ProfileUpdateInputSerializer,
     PublicProfileSerializer,
     RefreshInputSerializer,
     RegisterInputSerializer,
     SignInUserSerializer,
+    TokenPairSerializer,
 )
 from accounts.tokens import token_sign_in_id
 from config.client import client_ip
+from config.openapi import error_example, error_response
+
+sign_in_logger = logging.getLogger("accounts.sign_in")
+
+
+def _log_sign_in_failure(request: Request, exc: Exception) -> None:
+    """The reason a sign-in failed, for operators; never the signature or a token."""
+    if isinstance(exc, exceptions.ValidationError):
+        reason = "invalid request: " + "; ".join(
+            f"{field}: {', '.join(str(m) for m in messages)}"
+            if isinstance(messages, list)
+            else f"{field}: {messages}"
+            for field, messages in (
+                exc.detail.items() if isinstance(exc.detail, dict) else [("body", exc.detail)]
+            )
+        )
+    else:
+        reason = str(exc)
+    address = request.data.get("address") if isinstance(request.data, dict) else None
+    sign_in_logger.warning(
+        "sign-in failed: %s",
+        reason,
+        extra={
+            "event": "sign_in_failed",
+            "reason": reason,
+            "status": int(getattr(exc, "status", getattr(exc, "status_code", 400))),
+            "address": address if isinstance(address, str) and len(address) <= 64 else None,
+            "client_ip": client_ip(request),
+        },
+    )
 
 
 def _set_auth_cookie(response: HttpResponse, access_token: str) -> None:
@@ -36,6 +81,96 @@ def _set_auth_cookie(response: HttpResponse, access_token: str) -> None:
     )
 
 
+_EXAMPLE_ADDRESS = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin"
+_EXAMPLE_SIGNATURE = (
+    "5Gp2zQmHnEZrBLrbwHw1mUxNhEEHKHKzrBm9WrCyFHNeCpY6qAFHp2dTAUWtSXkUFTN4rHgq4j7bhTAhgX3xyXo1"
+)
+_EXAMPLE_JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI...In0.sig"
+_EXAMPLE_USER = {
+    "id": "3f6c0e8e-2f43-4d8b-9a55-0f1c2b9e8d11",
+    "address": _EXAMPLE_ADDRESS,
+    "username": None,
+    "isRegistered": False,
+    "createdAt": "2026-11-25T18:54:34Z",
+}
+_EXAMPLE_PROFILE = _EXAMPLE_USER | {
+    "username": "alice",
+    "email": "a@example.com",
+    "bio": "",
+    "profileImage": None,
+    "isRegistered": True,
+    "isAdmin": False,
+    "isSuperAdmin": False,
+    "updatedAt": "2026-11-25T18:54:34Z",
+    "lastLogin": "2026-11-25T18:54:34Z",
+}
+
+
+@extend_schema(
+    summary="Wallet sign-in",
+    tags=["auth"],
+    request=PolymorphicProxySerializer(
+        component_name="LoginRequest",
+        serializers=[LoginFormASerializer, LoginFormBSerializer],
+        resource_type_field_name=None,
+    ),
+    examples=[
+        OpenApiExample(
+            "form A (pump.fun)",
+            {
+                "address": _EXAMPLE_ADDRESS,
+                "signature": _EXAMPLE_SIGNATURE,
+                "timestamp": 1764096874123,
+            },
+            request_only=True,
+        ),
+        OpenApiExample(
+            "form B (Sign In With Solana)",
+            {
+                "message": "pump.fun wants you to sign in with your Solana account:\n"
+                f"{_EXAMPLE_ADDRESS}\n\nSign in to pump.fun\n\nURI: https://pump.fun\n"
+                "Version: 1\nChain ID: mainnet\nNonce: abcdef123456\n"
+                "Issued At: 2026-11-25T18:54:34Z",
+                "signature": _EXAMPLE_SIGNATURE,
+            },
+            request_only=True,
+        ),
+    ],
+    responses={
+        201: OpenApiResponse(
+            LoginOutputSerializer,
+            "Signed in; the `auth_token` cookie is set to `token`.",
+            examples=[
+                OpenApiExample(
+                    "signed in",
+                    {
+                        "token": _EXAMPLE_JWT,
+                        "expiresIn": 900,
+                        "refreshToken": _EXAMPLE_JWT,
+                        "user": _EXAMPLE_USER,
+                    },
+                )
+            ],
+        ),
+        400: error_response(
+            "Malformed body.",
+            OpenApiExample(
+                "bad signature encoding",
+                error_example(
+                    400, ["signature: not valid base58"], {"signature": ["not valid base58"]}
+                ),
+            ),
+        ),
+        401: error_response(
+            "Wrong signature or message, stale time, or a replayed signature.",
+            OpenApiExample("replayed", error_example(401, "Signature has already been used")),
+        ),
+        403: error_response(
+            "The account is banned.",
+            OpenApiExample("banned", error_example(403, "Account is banned")),
+        ),
+    },
+)
 class LoginApi(APIView):
     """``POST /auth/login``: wallet sign-in, form A (timestamp) or form B (SIWS)."""
 
@@ -43,6 +178,13 @@ class LoginApi(APIView):
     permission_classes = [AllowAny]
 
     def post(self, request: Request) -> Response:
+        try:
+            return self._sign_in(request)
+        except (ServiceError, exceptions.ValidationError) as exc:
+            _log_sign_in_failure(request, exc)
+            raise
+
+    def _sign_in(self, request: Request) -> Response:
         serializer = LoginInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -86,6 +228,28 @@ class LoginApi(APIView):
         return response
 
 
+@extend_schema(
+    summary="Rotate the refresh token",
+    tags=["auth"],
+    request=RefreshInputSerializer,
+    examples=[OpenApiExample("refresh", {"refreshToken": _EXAMPLE_JWT}, request_only=True)],
+    responses={
+        200: OpenApiResponse(
+            TokenPairSerializer,
+            "A new pair; the old refresh token is spent.",
+            examples=[
+                OpenApiExample(
+                    "new pair",
+                    {"token": _EXAMPLE_JWT, "expiresIn": 900, "refreshToken": _EXAMPLE_JWT},
+                )
+            ],
+        ),
+        401: error_response(
+            "Invalid, expired, revoked or already used refresh token.",
+            OpenApiExample("invalid", error_example(401, "Invalid or expired refresh token")),
+        ),
+    },
+)
 class RefreshApi(APIView):
     """``POST /auth/refresh``: rotate the refresh token, get a new pair."""
 
@@ -107,6 +271,27 @@ class RefreshApi(APIView):
         return response
 
 
+@extend_schema(
+    summary="Sign out",
+    tags=["auth"],
+    request=None,
+    parameters=[
+        OpenApiParameter(
+            "scope",
+            str,
+            enum=list(services.RevokeScope.ALL),
+            default=services.RevokeScope.CURRENT,
+            description="`current` sign-in (default), all `others`, or `global` (all).",
+        )
+    ],
+    responses={
+        201: OpenApiResponse(
+            MessageSerializer,
+            "Revoked; the cookie is cleared (kept with `scope=others`).",
+            examples=[OpenApiExample("logged out", {"message": "Logged out"})],
+        )
+    },
+)
 class LogoutApi(APIView):
     """``POST /auth/logout[?scope=global|others]``: revoke sign-ins, clear the cookie."""
 
@@ -116,7 +301,8 @@ class LogoutApi(APIView):
         )
 
     def post(self, request: Request) -> Response:
-        query = self.QuerySerializer(data=request.query_params)
+        # A plain dict, so that an empty ``?scope=`` is refused rather than read as absent.
+        query = self.QuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         services.sign_out(
             user=request.user,
@@ -131,6 +317,17 @@ class LogoutApi(APIView):
         return response
 
 
+@extend_schema(
+    summary="The caller's full profile",
+    tags=["auth"],
+    responses={
+        200: OpenApiResponse(
+            ProfileSerializer,
+            "The caller's profile.",
+            examples=[OpenApiExample("profile", _EXAMPLE_PROFILE)],
+        )
+    },
+)
 class MyProfileApi(APIView):
     """``GET /auth/my-profile``: the caller's full profile."""
 
@@ -138,6 +335,33 @@ class MyProfileApi(APIView):
         return Response(ProfileSerializer(request.user).data)
 
 
+_EXAMPLE_PUBLIC = {
+    key: _EXAMPLE_PROFILE[key]
+    for key in ("id", "address", "username", "bio", "profileImage", "createdAt")
+}
+_PROFILE_RESPONSE = OpenApiResponse(
+    ProfileSerializer, "The caller's full profile.", [OpenApiExample("profile", _EXAMPLE_PROFILE)]
+)
+_UPDATE_EXAMPLE = OpenApiExample(
+    "new bio", {"bio": "gm", "profileImage": "https://example.com/a.png"}, request_only=True
+)
+_USERNAME_TAKEN = OpenApiExample("taken", error_example(409, "Username is already taken"))
+
+
+@extend_schema(
+    summary="Complete the signed-in account's registration",
+    tags=["users"],
+    request=RegisterInputSerializer,
+    examples=[
+        OpenApiExample(
+            "register", {"username": "alice", "email": "a@example.com"}, request_only=True
+        )
+    ],
+    responses={
+        201: _PROFILE_RESPONSE,
+        409: error_response("Already registered, or the username is taken.", _USERNAME_TAKEN),
+    },
+)
 class UserRegisterApi(APIView):
     """``POST /users/register``: give the signed-in wallet account its username."""
 
@@ -148,6 +372,46 @@ class UserRegisterApi(APIView):
         return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        summary="Update the caller's own profile",
+        tags=["users"],
+        request=ProfileUpdateInputSerializer,
+        examples=[_UPDATE_EXAMPLE],
+        responses={
+            200: _PROFILE_RESPONSE,
+            409: error_response("The username is taken.", _USERNAME_TAKEN),
+        },
+    ),
+    patch=extend_schema(
+        summary="Update the caller's own profile (same as POST)",
+        tags=["users"],
+        request=ProfileUpdateInputSerializer,
+        examples=[_UPDATE_EXAMPLE],
+        responses={
+            200: _PROFILE_RESPONSE,
+            409: error_response("The username is taken.", _USERNAME_TAKEN),
+        },
+    ),
+    delete=extend_schema(
+        summary="Delete the caller's account and its personal data",
+        tags=["users"],
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                MessageSerializer,
+                "Deleted; every token of the account is revoked, the cookie cleared.",
+                [OpenApiExample("deleted", {"message": "User deleted"})],
+            ),
+            409: error_response(
+                "The last super-admin cannot delete itself.",
+                OpenApiExample(
+                    "last", error_example(409, "The last super-admin cannot be removed")
+                ),
+            ),
+        },
+    ),
+)
 class UsersApi(APIView):
     """``POST``/``PATCH /users``: update the caller's own profile; ``DELETE /users``: delete it."""
 
@@ -167,6 +431,26 @@ class UsersApi(APIView):
         return response
 
 
+@extend_schema(
+    summary="An account's public profile, by uuid or wallet address",
+    tags=["users"],
+    parameters=[
+        OpenApiParameter(
+            "identifier", str, OpenApiParameter.PATH, description="uuid or base58 address"
+        )
+    ],
+    responses={
+        200: OpenApiResponse(
+            PublicProfileSerializer,
+            "The public profile: never email, roles or login times.",
+            [OpenApiExample("public profile", _EXAMPLE_PUBLIC)],
+        ),
+        404: error_response(
+            "Unknown, deleted or malformed id.",
+            OpenApiExample("not found", error_example(404, "User not found")),
+        ),
+    },
+)
 class UserDetailApi(APIView):
     """``GET /users/{id}``: the public profile of an account, by uuid or wallet address."""
 

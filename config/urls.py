@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from config import errors, views
+from config import errors, openapi, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    re_path(r"^health/?$", views.health, name="health"),
+    re_path(r"^health/?$", views.HealthApi.as_view(), name="health"),
+    re_path(r"^api/schema/?$", openapi.SchemaApi.as_view(), name="api-schema"),
+    re_path(r"^api/docs/?$", openapi.DocsApi.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.urls")),
     path("", include("permissions.urls")),
     # Anything else is the contract's JSON 404, with DEBUG on or off.

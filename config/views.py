@@ -5,6 +5,12 @@ from http import HTTPStatus
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from config.errors import error_response, service_unavailable_part
 
@@ -30,16 +36,52 @@ def _cache_ok() -> bool:
         return False
 
 
-def health(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the cache answer, else 503 naming the part that failed."""
-    if request.method not in ("GET", "HEAD"):
-        response = error_response(HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed")
-        response["Allow"] = "GET, HEAD"
-        return response
-    parts = {"database": _database_ok(), "cache": _cache_ok()}
-    body = {"status": "ok" if all(parts.values()) else "unavailable"}
-    body |= {name: "ok" if ok else "unavailable" for name, ok in parts.items()}
-    return JsonResponse(body, status=HTTPStatus.OK if all(parts.values()) else 503)
+HEALTH_STATES = ["ok", "unavailable"]
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=HEALTH_STATES)
+    database = serializers.ChoiceField(choices=HEALTH_STATES)
+    cache = serializers.ChoiceField(choices=HEALTH_STATES)
+
+
+class HealthApi(APIView):
+    """``GET /health``: 200 when the database and the cache answer, else 503 naming the part
+    that failed. No authentication, no rate limit: load balancers poll it."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        operation_id="health",
+        summary="Service health",
+        tags=["service"],
+        responses={
+            200: OpenApiResponse(
+                HealthSerializer,
+                "Database and cache answer.",
+                examples=[
+                    OpenApiExample("healthy", {"status": "ok", "database": "ok", "cache": "ok"})
+                ],
+            ),
+            503: OpenApiResponse(
+                HealthSerializer,
+                "A part is down; it is named.",
+                examples=[
+                    OpenApiExample(
+                        "cache down",
+                        {"status": "unavailable", "database": "ok", "cache": "unavailable"},
+                    )
+                ],
+            ),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        parts = {"database": _database_ok(), "cache": _cache_ok()}
+        body = {"status": "ok" if all(parts.values()) else "unavailable"}
+        body |= {name: "ok" if ok else "unavailable" for name, ok in parts.items()}
+        return Response(body, status=HTTPStatus.OK if all(parts.values()) else 503)
 
 
 def not_found(request: HttpRequest) -> JsonResponse:

@@ -21,11 +21,11 @@ class Wallet:
     def sign(self, message: bytes) -> bytes:
         return self.key.sign(message).signature
 
-    def login_body(self, timestamp_ms: int | None = None) -> dict:
-        """Form A, as pump.fun's web client sends it."""
+    def login_body(self, timestamp_ms: int | None = None, *, site: str | None = None) -> dict:
+        """Form A, as pump.fun's web client sends it (``site``: the server's SIGN_IN_SITE)."""
         if timestamp_ms is None:
             timestamp_ms = int(time.time() * 1000)
-        text = f"Sign in to {settings.SIGN_IN_SITE}: {timestamp_ms}".encode()
+        text = f"Sign in to {site or settings.SIGN_IN_SITE}: {timestamp_ms}".encode()
         return {
             "address": self.address,
             "signature": base58.b58encode(self.sign(text)).decode(),

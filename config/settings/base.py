@@ -227,3 +227,4 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 from config.settings.users import *  # noqa
 from config.settings.backoffice import *  # noqa
+from config.settings.operations import *  # noqa: E402, F403

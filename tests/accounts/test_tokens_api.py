@@ -203,3 +203,9 @@ def test_cookie_logout_needs_allowed_origin(api_client, wallet):
 
 def test_bearer_logout_needs_no_origin(auth_client):
     assert auth_client.post("/auth/logout", HTTP_ORIGIN="https://evil.example").status_code == 201
+
+
+def test_logout_with_an_empty_scope_is_refused(auth_client):
+    response = auth_client.post("/auth/logout?scope=")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"scope": ['"" is not a valid choice.']}

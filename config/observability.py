@@ -1,0 +1,100 @@
+"""Request IDs and the access log: one structured line per request.
+
+Each request gets an id: the caller's ``X-Request-ID`` when it is sane (a proxy or client
+generated it), else a fresh one. It is echoed in the response's ``X-Request-ID`` and added
+to every log line written while the request is handled. The access line carries method,
+path (never the query string), status, duration, user id and client address; never
+headers, bodies, tokens or signatures.
+"""
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
+
+from config.client import client_ip
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@+=/-]{1,128}$")
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+access_logger = logging.getLogger("access")
+
+
+def request_id_from(header: str | None) -> str:
+    """The caller's request id when it is safe to log and echo, else a new one."""
+    if header and _SANE_REQUEST_ID.match(header):
+        return header
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def _user_id(request: HttpRequest) -> str | None:
+    """The authenticated user's id, without triggering a session look-up of our own."""
+    user = request.__dict__.get("user")
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return str(user.pk)
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to every record logged while a request is being handled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            request_id = _request_id.get()
+            if request_id is not None:
+                record.request_id = request_id
+        return True
+
+
+class RequestLogMiddleware:
+    """Assigns the request id, echoes it, and logs the request when the response is ready."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = request_id
+        reset = _request_id.set(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            status = response.status_code
+            level = (
+                logging.ERROR
+                if status >= 500
+                else logging.WARNING
+                if status >= 400
+                else logging.INFO
+            )
+            access_logger.log(
+                level,
+                "%s %s %s",
+                request.method,
+                request.path,
+                status,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": status,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 2),
+                    "user_id": _user_id(request),
+                    "client_ip": client_ip(request),
+                },
+            )
+            return response
+        finally:
+            _request_id.reset(reset)

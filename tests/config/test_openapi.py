@@ -1,0 +1,145 @@
+"""The OpenAPI document: complete (walks the URL resolver), valid, and served without auth."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+from rest_framework.views import APIView
+
+from config import openapi, views
+from config.openapi import ERROR_SCHEMA, ErrorSerializer
+
+# Not API endpoints: the admin site, the schema and its docs, the JSON 404 catch-all.
+NOT_API = {"api-schema", "api-docs"}
+HTTP_METHODS = ["get", "post", "put", "patch", "delete"]
+
+
+def _walk(patterns, namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry
+
+
+def _api_operations() -> set[tuple[type, str]]:
+    """(view class, method) for every routed endpoint that is part of the API."""
+    operations = set()
+    for namespace, pattern in _walk(get_resolver("config.urls").url_patterns):
+        if namespace == "admin" or pattern.name in NOT_API:
+            continue
+        callback = pattern.callback
+        if callback is views.not_found:
+            continue
+        view_class = getattr(callback, "cls", None)
+        assert view_class is not None and issubclass(view_class, APIView), (
+            f"{pattern.pattern} is not a DRF view, so it cannot be in the OpenAPI schema"
+        )
+        actions = getattr(callback, "actions", None)
+        methods = actions.keys() if actions else [m for m in HTTP_METHODS if hasattr(view_class, m)]
+        operations |= {(view_class, method.upper()) for method in methods}
+    return operations
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator(urlconf="config.urls").get_schema(request=None, public=True)
+
+
+def test_every_routed_endpoint_is_in_the_schema():
+    generator = SchemaGenerator(urlconf="config.urls")
+    schema = generator.get_schema(request=None, public=True)
+    documented = {
+        (callback.cls, method)
+        for path, _, method, callback in generator.endpoints
+        if method.lower() in schema["paths"].get(path.rstrip("/"), {})
+    }
+    missing = _api_operations() - documented
+    assert not missing, f"endpoints missing from the OpenAPI schema: {missing}"
+
+
+def _operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_every_operation_documents_success_with_schema_and_example(schema):
+    for path, method, operation in _operations(schema):
+        success = {code: r for code, r in operation["responses"].items() if code.startswith("2")}
+        assert success, f"{method} {path}: no 2xx response"
+        for code, response in success.items():
+            content = response["content"]["application/json"]
+            assert "schema" in content, f"{method} {path} {code}: no schema"
+            assert content.get("examples") or content.get("example"), f"{method} {path}: no example"
+        if method in ("post", "put", "patch") and "requestBody" in operation:
+            body = operation["requestBody"]["content"]["application/json"]
+            assert body.get("examples") or body.get("example"), (
+                f"{method} {path}: no request example"
+            )
+
+
+def test_every_error_response_uses_the_error_component(schema):
+    for path, method, operation in _operations(schema):
+        assert "429" in operation["responses"] and "503" in operation["responses"]
+        for code, response in operation["responses"].items():
+            if int(code) >= 400 and path != "/health":
+                ref = response["content"]["application/json"]["schema"]
+                assert ref == {"$ref": "#/components/schemas/Error"}, f"{method} {path} {code}"
+
+
+def test_authenticated_operations_name_bearer_and_cookie(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["scheme"] == "bearer"
+    assert schemes["cookieAuth"] == schemes["cookieAuth"] | {"in": "cookie", "name": "auth_token"}
+    profile = schema["paths"]["/auth/my-profile"]["get"]
+    assert profile["security"] == [{"bearerAuth": []}, {"cookieAuth": []}]
+    assert "401" in profile["responses"]
+    assert "security" not in schema["paths"]["/auth/login"]["post"] or (
+        {} in schema["paths"]["/auth/login"]["post"]["security"]
+    )
+
+
+def test_paths_have_no_trailing_slash(schema):
+    assert all(path == "/" or not path.endswith("/") for path in schema["paths"])
+
+
+def test_error_component_matches_the_serializer(schema):
+    assert schema["components"]["schemas"]["Error"] == ERROR_SCHEMA
+    assert ErrorSerializer.Meta.ref_name == "Error"
+
+
+def test_common_errors_are_added_by_kind():
+    result = {
+        "paths": {
+            "/x/{id}": {
+                "patch": {
+                    "security": [{"bearerAuth": []}],
+                    "requestBody": {},
+                    "parameters": [{"in": "path", "name": "id"}],
+                    "responses": {"200": {}},
+                }
+            }
+        }
+    }
+    result = openapi.add_common_error_responses(result, None, None, True)
+    codes = set(result["paths"]["/x/{id}"]["patch"]["responses"])
+    assert codes == {"200", "400", "401", "403", "404", "413", "415", "429", "503"}
+
+
+def test_schema_is_valid_openapi_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_need_no_auth():
+    client = APIClient()
+    client.cookies["auth_token"] = "garbage"
+    response = client.get("/api/schema", HTTP_AUTHORIZATION="Bearer garbage")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+    assert client.get("/api/schema?format=yaml").content.startswith(b"openapi: 3")
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content
