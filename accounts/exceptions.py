@@ -33,3 +33,14 @@ class TokenRejected(ServiceError):
 
     status = HTTPStatus.UNAUTHORIZED
     default_message = "Invalid or expired refresh token"
+
+
+class TooManyNewAccounts(ServiceError):
+    """The client address created as many accounts this hour as it may."""
+
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    default_message = "Too many new accounts from this address; try again later"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after

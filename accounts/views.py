@@ -18,6 +18,7 @@ from accounts.serializers import (
 )
 from accounts.tokens import token_sign_in_id
 from config.client import client_ip
+from config.ratelimit import ADDRESS, WALLET, RateLimit
 
 
 def _set_auth_cookie(response: HttpResponse, access_token: str) -> None:
@@ -37,6 +38,7 @@ class LoginApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    rate_limits = (RateLimit("sign_in_address", by=ADDRESS), RateLimit("sign_in_wallet", by=WALLET))
 
     def post(self, request: Request) -> Response:
         serializer = LoginInputSerializer(data=request.data)
@@ -79,6 +81,7 @@ class RefreshApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    rate_limits = (RateLimit("refresh_address", by=ADDRESS),)
 
     def post(self, request: Request) -> Response:
         serializer = RefreshInputSerializer(data=request.data)
