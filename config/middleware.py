@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from accounts.exceptions import ServiceError
 from config.errors import error_response, unexpected_error_response
 from config.ratelimit import USAGE_ATTRIBUTE, Usage
 
@@ -33,6 +34,8 @@ class ApiResponseMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ServiceError):
+            return error_response(exception.status, exception.message)
         if settings.DEBUG and self._is_admin_or_static(request):
             return None
         if isinstance(exception, Http404):

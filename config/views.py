@@ -1,12 +1,15 @@
-"""Service endpoints that belong to no app: health, and the JSON 404 for unknown paths."""
+"""Service endpoints that belong to no app: health, the JSON 404 for unknown paths, and the
+rate-limited front of the admin sign-in."""
 
 from http import HTTPStatus
 
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from config.errors import error_response, service_unavailable_part
+from config.ratelimit import ADDRESS, USAGE_ATTRIBUTE, rate_limit_hit
 
 
 def _database_ok() -> bool:
@@ -44,3 +47,19 @@ def health(request: HttpRequest) -> JsonResponse:
 
 def not_found(request: HttpRequest) -> JsonResponse:
     return error_response(HTTPStatus.NOT_FOUND, "Not found")
+
+
+def admin_login(request: HttpRequest, **kwargs) -> HttpResponse:
+    """The admin site's sign-in, with its attempts limited per client address.
+
+    django-axes additionally locks a username or an address out after repeated failures.
+    """
+    if request.method == "POST":
+        usage = rate_limit_hit(request=request, scope="admin_sign_in_address", key=ADDRESS)
+        if usage is not None:
+            setattr(request, USAGE_ATTRIBUTE, usage)
+            if usage.exceeded:
+                return error_response(
+                    HTTPStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts; try again later"
+                )
+    return admin.site.login(request, **kwargs)

@@ -124,8 +124,11 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's, with an atomic incr that keeps expiries (rate-limit counters).
+            "BACKEND": "config.cache.DatabaseCache",
             "LOCATION": "cache_table",
+            # Culling would drop rate-limit counters: let expired rows go instead.
+            "OPTIONS": {"MAX_ENTRIES": env_int("DB_CACHE_MAX_ENTRIES", 1_000_000)},
         }
     }
 

@@ -50,7 +50,7 @@ def test_nothing_set_is_sqlite_with_database_cache():
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.sqlite3"
-    assert values["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["cache"] == "config.cache.DatabaseCache"
     assert values["debug"] is True
     assert values["origins"] == ["https://pump.fun"]
     assert values["domains"] == ["pump.fun"]
