@@ -137,6 +137,8 @@ def rate_limit_value_hit(*, scope: str, value: str, rate: str) -> Usage | None:
 
 
 def _hit(request: Any, *, scope: str, value: str, rate: str) -> Usage | None:
+    # Values can come from the body: a lone surrogate must not break the key's encoding.
+    value = value.encode("utf-8", "backslashreplace").decode("utf-8")
     try:
         usage = get_usage(
             request, group=scope, key=lambda _group, _request: value, rate=rate, increment=True
