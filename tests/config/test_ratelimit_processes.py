@@ -3,6 +3,7 @@ database and cache (whatever this run uses: SQLite + database cache, or PostgreS
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -18,7 +19,21 @@ from django.db import connection
 from tests.wallets import Wallet
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = (18101, 18102)
+PORT_RANGE = range(18101, 18200)  # this project's test servers' ports, on loopback only
+
+
+def _free_ports(count: int) -> list[int]:
+    ports = []
+    for port in PORT_RANGE:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    pytest.fail(f"no {count} free ports in {PORT_RANGE}")
 
 
 def _database_url() -> str:
@@ -56,6 +71,7 @@ def two_servers():
     if "REDIS_URL" in os.environ:
         env["REDIS_URL"] = os.environ["REDIS_URL"]
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    ports = _free_ports(2)
     servers = [
         subprocess.Popen(
             [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
@@ -64,10 +80,10 @@ def two_servers():
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        for port in PORTS
+        for port in ports
     ]
     try:
-        for port, server in zip(PORTS, servers, strict=True):
+        for port, server in zip(ports, servers, strict=True):
             for _ in range(100):  # up to ~20 s for the server to answer
                 if server.poll() is not None:
                     pytest.fail(f"server on {port} exited: {server.stderr.read().decode()}")
@@ -78,7 +94,7 @@ def two_servers():
                     time.sleep(0.2)
             else:
                 pytest.fail(f"server on {port} did not start")
-        yield PORTS
+        yield ports
     finally:
         for server in servers:
             server.terminate()
