@@ -63,3 +63,14 @@ class UsernameChangeTooSoon(ServiceError):
 class LastSuperAdmin(ServiceError):
     status = HTTPStatus.CONFLICT
     default_message = "The last super-admin cannot delete itself"
+
+
+class TooManyNewAccounts(ServiceError):
+    """The client address created as many accounts this hour as it may."""
+
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    default_message = "Too many new accounts from this address; try again later"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after

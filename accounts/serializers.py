@@ -1,5 +1,6 @@
 """Request validation and response shapes (camelCase on the wire) of the account API."""
 
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,12 +23,39 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+_LINE_BREAKS_AND_TABS = frozenset("\n\r\t")
+
+
+def has_non_printable(text: str, *, multiline: bool) -> bool:
+    """Control characters (NUL included), or a lone surrogate; with ``multiline``, line
+    breaks and tabs are allowed."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs" or (
+            category == "Cc" and not (multiline and char in _LINE_BREAKS_AND_TABS)
+        ):
+            return True
+    return False
+
+
 class StrictCharField(serializers.CharField):
-    """A JSON string; numbers and other types are refused rather than stringified."""
+    """A JSON string; numbers and other types are refused rather than stringified.
+
+    Control characters (NUL included) are refused; ``multiline=True`` allows line breaks
+    and tabs (a SIWS message, a bio).
+    """
+
+    default_error_messages = {"non_printable": "Must not contain control characters."}
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        if has_non_printable(data, multiline=self.multiline):
+            self.fail("non_printable")
         return super().to_internal_value(data)
 
 
@@ -43,7 +71,9 @@ class LoginInputSerializer(serializers.Serializer):
     # Optional here so that every missing field is reported at once, by validate().
     signature = StrictCharField(required=False, max_length=128, trim_whitespace=False)
     timestamp = StrictIntegerField(required=False, min_value=0, max_value=2**53)
-    message = StrictCharField(required=False, max_length=4096, trim_whitespace=False)
+    message = StrictCharField(
+        required=False, max_length=4096, trim_whitespace=False, multiline=True
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         address = attrs.pop("address", None)

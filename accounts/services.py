@@ -26,6 +26,7 @@ from accounts.exceptions import (
     SignatureReplayed,
     SignInFailed,
     TokenRejected,
+    TooManyNewAccounts,
     UsernameChangeTooSoon,
     UsernameInvalid,
     UsernameTaken,
@@ -35,6 +36,7 @@ from accounts.models import AuditAction, SignIn, UsedSignInProof, User
 from accounts.siws import SiwsMessage
 from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
 from accounts.usernames import username_problem
+from config.ratelimit import rate_limit_value_hit
 from permissions.rules import is_super_admin, super_admins
 
 
@@ -148,6 +150,20 @@ def _user_get_or_create(address: str) -> tuple[User, bool]:
     return User.objects.get_or_create(address=address, defaults={"password": make_password(None)})
 
 
+def _new_account_allow(ip_address: str | None) -> None:
+    """Count an account about to be created from ``ip_address``; refuse past the hourly cap.
+
+    Only sign-ins that would create an account count, so returning wallets are never
+    slowed down by scripted sign-ups from fresh keypairs behind the same address.
+    """
+    cap = settings.NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR
+    if cap <= 0 or not ip_address:
+        return
+    usage = rate_limit_value_hit(scope="new_accounts", value=ip_address, rate=f"{cap}/h")
+    if usage is not None and usage.exceeded:
+        raise TooManyNewAccounts(retry_after=usage.retry_after)
+
+
 def wallet_sign_in(
     *,
     proof: SignInProof,
@@ -158,11 +174,15 @@ def wallet_sign_in(
     """Verify the signature, consume the proof, get or create the account, open a sign-in.
 
     Guarantees: a proof is accepted at most once across all processes; a banned account
-    gets no tokens; the account, the sign-in row and the used proof are written together.
+    gets no tokens; a client address creates at most ``NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR``
+    accounts an hour (``TooManyNewAccounts``, 429); the account, the sign-in row and the
+    used proof are written together.
     """
     now = now or timezone.now()
     if not solana.verify_message(proof.public_key, proof.message, proof.signature):
         raise SignInFailed()
+    if not User.objects.filter(address=proof.address).exists():
+        _new_account_allow(ip_address)
     with transaction.atomic():
         _proof_consume(proof)
         user, created = _user_get_or_create(proof.address)

@@ -38,6 +38,7 @@ from accounts.serializers import (
 from accounts.tokens import token_sign_in_id
 from config.client import client_ip
 from config.openapi import error_example, error_response
+from config.ratelimit import ADDRESS, WALLET, RateLimit
 
 sign_in_logger = logging.getLogger("accounts.sign_in")
 
@@ -176,6 +177,7 @@ class LoginApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    rate_limits = (RateLimit("sign_in_address", by=ADDRESS), RateLimit("sign_in_wallet", by=WALLET))
 
     def post(self, request: Request) -> Response:
         try:
@@ -255,6 +257,7 @@ class RefreshApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    rate_limits = (RateLimit("refresh_address", by=ADDRESS),)
 
     def post(self, request: Request) -> Response:
         serializer = RefreshInputSerializer(data=request.data)

@@ -8,6 +8,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -17,6 +18,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from accounts.exceptions import ServiceError
+from config.ratelimit import USAGE_ATTRIBUTE
 
 logger = logging.getLogger("config.errors")
 
@@ -71,10 +73,37 @@ def service_unavailable_part(exc: BaseException) -> str | None:
     return None
 
 
+_REFUSED_BEFORE_THROTTLES = (
+    exceptions.NotAuthenticated,
+    exceptions.AuthenticationFailed,
+    exceptions.PermissionDenied,
+)
+
+
+def _counted_if_refused_early(exc: Exception, context: dict) -> Exception:
+    """Authentication and permissions run before DRF's throttles; a request they refuse is
+    counted here (per address, as it has no account), so it gets the ``x-ratelimit-*``
+    headers and cannot probe tokens without limit. Past the limit it becomes the 429."""
+    request, view = context.get("request"), context.get("view")
+    if not isinstance(exc, _REFUSED_BEFORE_THROTTLES) or request is None or view is None:
+        return exc
+    if hasattr(request._request, USAGE_ATTRIBUTE):
+        return exc  # the throttles ran already
+    try:
+        view.check_throttles(request)
+    except (exceptions.Throttled, ServiceError) as refused:
+        return refused
+    return exc
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's exception handler: every error becomes the contract's JSON shape."""
+    exc = _counted_if_refused_early(exc, context)
     if isinstance(exc, ServiceError):
-        return Response(error_body(exc.status, exc.message), status=exc.status)
+        headers = {}
+        if getattr(exc, "retry_after", None):
+            headers["Retry-After"] = str(exc.retry_after)
+        return Response(error_body(exc.status, exc.message), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -135,3 +164,15 @@ def server_error(request: HttpRequest) -> JsonResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     return error_response(HTTPStatus.FORBIDDEN, "CSRF verification failed")
+
+
+def admin_sign_in_locked(
+    request: HttpRequest, response: Any = None, credentials: dict | None = None
+) -> JsonResponse:
+    """django-axes' answer once a username or an address is locked out of the admin sign-in."""
+    locked = error_response(
+        HTTPStatus.TOO_MANY_REQUESTS,
+        "Too many failed sign-in attempts; try again later or ask a super-admin to unlock",
+    )
+    locked["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return locked

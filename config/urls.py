@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from config import errors, openapi, views
 
 urlpatterns = [
+    # Before the admin's own URLs: the same sign-in page, rate limited.
+    path("admin/login/", views.admin_login, name="admin-login-limited"),
     path("admin/", admin.site.urls),
     re_path(r"^health/?$", views.HealthApi.as_view(), name="health"),
     re_path(r"^api/schema/?$", openapi.SchemaApi.as_view(), name="api-schema"),

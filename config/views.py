@@ -1,10 +1,12 @@
-"""Service endpoints that belong to no app: health, and the JSON 404 for unknown paths."""
+"""Service endpoints that belong to no app: health, the JSON 404 for unknown paths, and the
+rate-limited front of the admin sign-in."""
 
 from http import HTTPStatus
 
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import error_response, service_unavailable_part
+from config.ratelimit import ADDRESS, USAGE_ATTRIBUTE, rate_limit_hit
 
 
 def _database_ok() -> bool:
@@ -86,3 +89,19 @@ class HealthApi(APIView):
 
 def not_found(request: HttpRequest) -> JsonResponse:
     return error_response(HTTPStatus.NOT_FOUND, "Not found")
+
+
+def admin_login(request: HttpRequest, **kwargs) -> HttpResponse:
+    """The admin site's sign-in, with its attempts limited per client address.
+
+    django-axes additionally locks a username or an address out after repeated failures.
+    """
+    if request.method == "POST":
+        usage = rate_limit_hit(request=request, scope="admin_sign_in_address", key=ADDRESS)
+        if usage is not None:
+            setattr(request, USAGE_ATTRIBUTE, usage)
+            if usage.exceeded:
+                return error_response(
+                    HTTPStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts; try again later"
+                )
+    return admin.site.login(request, **kwargs)

@@ -124,8 +124,11 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's, with an atomic incr that keeps expiries (rate-limit counters).
+            "BACKEND": "config.cache.DatabaseCache",
             "LOCATION": "cache_table",
+            # Culling would drop rate-limit counters: let expired rows go instead.
+            "OPTIONS": {"MAX_ENTRIES": env_int("DB_CACHE_MAX_ENTRIES", 1_000_000)},
         }
     }
 
@@ -224,7 +227,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
 from config.settings.users import *  # noqa
 from config.settings.backoffice import *  # noqa
 from config.settings.operations import *  # noqa: E402, F403
+from config.settings.ratelimit import *  # noqa
+from config.settings.security import *  # noqa

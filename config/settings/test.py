@@ -12,3 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not ":memory:", so that threads in concurrency tests share one database.
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}
+
+# The suite signs in hundreds of times from one address within a minute; the tests of the
+# limits themselves (tests/config/test_ratelimit.py) set small ones.
+RATE_LIMITS = {scope: "100000/h" for scope in RATE_LIMITS}  # noqa: F405
+NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR = 100000

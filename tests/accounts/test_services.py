@@ -3,10 +3,17 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts import services, solana
-from accounts.exceptions import AccountBanned, SignatureReplayed, SignInFailed, TokenRejected
+from accounts.exceptions import (
+    AccountBanned,
+    SignatureReplayed,
+    SignInFailed,
+    TokenRejected,
+    TooManyNewAccounts,
+)
 from accounts.models import SignIn, UsedSignInProof, User
 from accounts.siws import parse_siws_message
 from tests.wallets import Wallet
@@ -181,3 +188,22 @@ def test_revoke_scopes():
         == 1
     )
     assert not SignIn.objects.filter(revoked_at__isnull=True).exists()
+
+
+def test_new_accounts_per_address_are_capped_but_returning_wallets_are_not(settings):
+    cache.clear()
+    settings.NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR = 1
+    now = timezone.now()
+    first = Wallet()
+    _sign_in(_proof(first, now))
+    stranger = Wallet()
+    with pytest.raises(TooManyNewAccounts) as refused:
+        _sign_in(_proof(stranger, now))
+    assert refused.value.status == 429
+    assert 1 <= refused.value.retry_after <= 3600
+    assert not User.objects.filter(address=stranger.address).exists()
+    assert UsedSignInProof.objects.count() == 1  # the refused proof was not consumed
+    _sign_in(_proof(first, now, int(now.timestamp() * 1000) + 1))  # returning: fine
+    proof = _proof(stranger, now)
+    other = services.wallet_sign_in(proof=proof, ip_address="198.51.100.1", user_agent="t")
+    assert other.created

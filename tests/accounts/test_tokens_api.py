@@ -209,3 +209,24 @@ def test_logout_with_an_empty_scope_is_refused(auth_client):
     response = auth_client.post("/auth/logout?scope=")
     assert response.status_code == 400
     assert response.json()["errors"] == {"scope": ['"" is not a valid choice.']}
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_REFERER": "https://evil.example/pump.fun"},
+        {"HTTP_ORIGIN": "https://pump.fun.evil.example"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_cookie_logout_from_a_foreign_origin_changes_nothing(api_client, wallet, foreign):
+    body = api_client.post("/auth/login", wallet.login_body(), format="json").json()
+    response = api_client.post("/auth/logout?scope=global", **foreign)
+    assert response.status_code == 403
+    assert response.json()["statusCode"] == 403
+    assert "Set-Cookie" not in response  # the cookie is not cleared
+    assert "Access-Control-Allow-Origin" not in response
+    assert not SignIn.objects.filter(user__address=wallet.address, revoked_at__isnull=False)
+    assert _bearer(body["token"]).get("/auth/my-profile").status_code == 200
+    assert api_client.get("/auth/my-profile").status_code == 200  # the cookie still works

@@ -27,7 +27,10 @@ def _api_operations() -> set[tuple[type, str]]:
     """(view class, method) for every routed endpoint that is part of the API."""
     operations = set()
     for namespace, pattern in _walk(get_resolver("config.urls").url_patterns):
-        if namespace == "admin" or pattern.name in NOT_API:
+        # The admin site (its own URLs, and the rate-limited sign-in in front of them).
+        if namespace == "admin" or str(pattern.pattern).startswith("admin/"):
+            continue
+        if pattern.name in NOT_API:
             continue
         callback = pattern.callback
         if callback is views.not_found:

@@ -50,7 +50,7 @@ def test_nothing_set_is_sqlite_with_database_cache():
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.sqlite3"
-    assert values["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["cache"] == "config.cache.DatabaseCache"
     assert values["debug"] is True
     assert values["origins"] == ["https://pump.fun"]
     assert values["domains"] == ["pump.fun"]
@@ -93,3 +93,64 @@ def test_bad_boolean_is_refused():
     result = _settings_with(DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+_LIMITS_PROBE = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "print(json.dumps({'rates': settings.RATE_LIMITS,"
+    "'new_accounts': settings.NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR,"
+    "'fail_open': settings.RATELIMIT_FAIL_OPEN, 'body': settings.API_MAX_BODY_BYTES,"
+    "'depth': settings.API_MAX_JSON_DEPTH, 'lockout': settings.AXES_FAILURE_LIMIT,"
+    "'throttles': settings.REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES'],"
+    "'parsers': settings.REST_FRAMEWORK['DEFAULT_PARSER_CLASSES']}))"
+)
+
+
+def _limits_with(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RATE_LIMIT")}
+    clean = {k: v for k, v in clean.items() if k not in _VARIABLES}
+    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings.base", **env}
+    return subprocess.run(
+        [sys.executable, "-c", _LIMITS_PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_rate_limit_defaults():
+    result = _limits_with()
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "rates": {
+            "sign_in_address": "10/m",
+            "sign_in_wallet": "10/m",
+            "refresh_address": "30/m",
+            "account": "120/m",
+            "admin_sign_in_address": "20/m",
+        },
+        "new_accounts": 20,
+        "fail_open": False,
+        "body": 16384,
+        "depth": 20,
+        "lockout": 5,
+        "throttles": ["config.ratelimit.RateLimitThrottle"],
+        "parsers": ["config.parsers.LimitedJSONParser"],
+    }
+
+
+def test_rate_limits_come_from_the_environment():
+    result = _limits_with(RATE_LIMIT_SIGN_IN_PER_ADDRESS="5/10s", RATELIMIT_FAIL_OPEN="1")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["rates"]["sign_in_address"] == "5/10s"
+    assert values["fail_open"] is True
+
+
+def test_a_malformed_rate_is_refused():
+    result = _limits_with(RATE_LIMIT_PER_ACCOUNT="lots")
+    assert result.returncode != 0
+    assert "RATE_LIMIT" not in result.stdout
+    assert "'account' must look like '10/m'" in result.stderr

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from tests.generous_limits import GENEROUS_RATE_LIMITS
+
 REPO = Path(__file__).resolve().parents[2]
 PORTS = range(18200, 18300)
 START_TIMEOUT = 60  # seconds for migrations + workers to come up
@@ -144,6 +146,7 @@ def start(workdir: Path) -> LiveServer:
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "PYTHONUNBUFFERED": "1",
+        **GENEROUS_RATE_LIMITS,
     }
     log_path = workdir / "server.log"
     with log_path.open("ab") as log:

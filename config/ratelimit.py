@@ -1,0 +1,193 @@
+"""Rate limits for every API view, counted by django-ratelimit in the shared cache.
+
+``RateLimitThrottle`` is DRF's default throttle, so every ``APIView`` is limited. A view
+names its limits in a class attribute; without one it gets the per-account limit::
+
+    class LoginApi(APIView):
+        rate_limits = (
+            RateLimit("sign_in_address", by=ADDRESS),
+            RateLimit("sign_in_wallet", by=WALLET),
+        )
+
+The rate of each scope is ``settings.RATE_LIMITS[scope]``. DRF runs throttles after
+authentication and permissions and before the handler, so a limited request never reaches
+a signature check or a database write. The usage of the tightest limit is kept on the
+request for ``config.middleware.RateLimitHeadersMiddleware`` (the ``x-ratelimit-*`` headers).
+"""
+
+import ipaddress
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rest_framework.throttling import BaseThrottle
+
+from accounts.exceptions import ServiceError
+from config.client import client_ip
+
+logger = logging.getLogger("config.ratelimit")
+
+USAGE_ATTRIBUTE = "ratelimit_usage"
+_CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
+
+KeyFunction = Callable[[str, HttpRequest], str]
+
+
+class CacheUnavailable(ServiceError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    default_message = "The cache is unavailable"
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One counter after this request: what the ``x-ratelimit-*`` headers say."""
+
+    limit: int
+    remaining: int
+    reset: int  # epoch seconds when the window ends
+    exceeded: bool
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, self.reset - int(time.time()))
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client address (``config.client.client_ip``); IPv6 grouped by its /64 network,
+    since one IPv6 client usually holds a whole /64."""
+    address = client_ip(request)
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        mask = getattr(settings, "RATELIMIT_IPV6_MASK", 64)
+        return str(ipaddress.ip_network(f"{ip}/{mask}", strict=False).network_address)
+    return str(ip)
+
+
+def _address(group: str, request: HttpRequest) -> str:
+    return client_network(request)
+
+
+def _account(group: str, request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"account:{user.pk}"
+    return "address:" + client_network(request)
+
+
+def _wallet(group: str, request: Any) -> str:
+    """The wallet named in the JSON body (``address``, ``wallet`` or the SIWS message)."""
+    data = request.data if hasattr(request, "data") else {}
+    if not isinstance(data, dict):
+        return ""
+    for field in ("address", "wallet"):
+        if isinstance(data.get(field), str):
+            return data[field][:64]
+    message = data.get("message")
+    if isinstance(message, str):
+        lines = message[:4096].split("\n")
+        if len(lines) > 1:
+            return lines[1].strip()[:64]
+    return ""
+
+
+# What a limit counts by: django-ratelimit keys (a string, or a callable(group, request)).
+ADDRESS: KeyFunction = _address
+ACCOUNT: KeyFunction = _account
+WALLET: KeyFunction = _wallet
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    scope: str  # a key of settings.RATE_LIMITS
+    by: KeyFunction = ACCOUNT
+
+
+DEFAULT_RATE_LIMITS = (RateLimit("account", by=ACCOUNT),)
+
+
+def rate_limit_hit(*, request: Any, scope: str, key: KeyFunction) -> Usage | None:
+    """Count one hit on ``scope`` keyed by ``key(scope, request)`` at its configured rate.
+
+    None when limiting is off or the key is empty (nothing to count by, e.g. no wallet in
+    the body). The cache unreachable: with ``RATELIMIT_FAIL_OPEN`` the hit goes through
+    uncounted, else ``CacheUnavailable`` (503).
+    """
+    value = key(scope, request)
+    if not value:
+        return None
+    return _hit(request, scope=scope, value=value, rate=settings.RATE_LIMITS[scope])
+
+
+def rate_limit_value_hit(*, scope: str, value: str, rate: str) -> Usage | None:
+    """Count one hit on ``scope`` for a value known without a request (services use this)."""
+    return _hit(None, scope=scope, value=value, rate=rate)
+
+
+def _hit(request: Any, *, scope: str, value: str, rate: str) -> Usage | None:
+    # Values can come from the body: a lone surrogate must not break the key's encoding.
+    value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        usage = get_usage(
+            request, group=scope, key=lambda _group, _request: value, rate=rate, increment=True
+        )
+    except _CACHE_ERRORS as exc:
+        if settings.RATELIMIT_FAIL_OPEN:
+            logger.warning("rate limit %s not counted, cache unavailable: %s", scope, exc)
+            return None
+        raise CacheUnavailable() from exc
+    if usage is None:
+        return None
+    if usage["time_left"] < 0 and usage["limit"] == 0:
+        # django-ratelimit could neither read nor write the counter.
+        if settings.RATELIMIT_FAIL_OPEN:
+            return None
+        raise CacheUnavailable()
+    return Usage(
+        limit=usage["limit"],
+        remaining=max(0, usage["limit"] - usage["count"]),
+        reset=int(time.time()) + usage["time_left"],
+        exceeded=usage["should_limit"],
+    )
+
+
+def _tightest(usages: list[Usage]) -> Usage:
+    exceeded = [usage for usage in usages if usage.exceeded]
+    if exceeded:
+        return max(exceeded, key=lambda usage: usage.reset)
+    return min(usages, key=lambda usage: (usage.remaining, -usage.reset))
+
+
+class RateLimitThrottle(BaseThrottle):
+    """DRF's default throttle: counts every limit the view names, refuses past any of them."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)
+        usages: list[Usage] = []
+        for limit in limits:
+            usage = rate_limit_hit(request=request, scope=limit.scope, key=limit.by)
+            if usage is None:
+                continue
+            usages.append(usage)
+            # Stashed after each counter, so the headers are right even if a later key
+            # (reading the body) fails.
+            setattr(request._request, USAGE_ATTRIBUTE, _tightest(usages))
+        if not usages:
+            return True
+        self.usage = _tightest(usages)
+        return not self.usage.exceeded
+
+    def wait(self) -> float | None:
+        return float(self.usage.retry_after)

@@ -1,0 +1,84 @@
+"""Abuse protection: request rate limits, the new-account cap, input limits, admin lockout.
+
+Every counter lives in Django's default cache (Redis with ``REDIS_URL``, else the database
+cache), so all processes and instances share it; never a per-process memory cache.
+"""
+
+import re
+from datetime import timedelta
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_str
+from config.settings.base import INSTALLED_APPS, MIDDLEWARE, REST_FRAMEWORK
+
+# --- Request rate limits (django-ratelimit counters, applied by config.ratelimit) ----------
+# Rates are "<count>/<period>" with period s, m, h or d (e.g. "10/m", "100/5m").
+RATE_LIMITS = {
+    # POST /auth/login, per client address and, separately, per wallet in the body.
+    "sign_in_address": env_str("RATE_LIMIT_SIGN_IN_PER_ADDRESS", "10/m"),
+    "sign_in_wallet": env_str("RATE_LIMIT_SIGN_IN_PER_WALLET", "10/m"),
+    # POST /auth/refresh, per client address.
+    "refresh_address": env_str("RATE_LIMIT_REFRESH_PER_ADDRESS", "30/m"),
+    # Every other API endpoint, per account (per client address for anonymous callers).
+    "account": env_str("RATE_LIMIT_PER_ACCOUNT", "120/m"),
+    # Staff sign-in attempts to the admin site, per client address.
+    "admin_sign_in_address": env_str("RATE_LIMIT_ADMIN_SIGN_IN_PER_ADDRESS", "20/m"),
+}
+# Accounts that wallet sign-in may create per client address per hour (0 = no cap).
+NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR = env_int("NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR", 20)
+
+_RATE_FORMAT = r"^\d+/\d*[smhd]$"
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.match(_RATE_FORMAT, _rate):
+        raise ImproperlyConfigured(f"rate limit {_scope!r} must look like '10/m', got {_rate!r}")
+
+# django-ratelimit's own settings.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "rl:"
+# Client address for key="ip": the one rule in config/client.py (IPv6 grouped by /64).
+RATELIMIT_IP_META_KEY = "config.client.client_ip"
+# Cache unreachable: False answers 503 naming the cache (fail closed), True lets requests
+# through unlimited (fail open).
+RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", False)
+
+# Every DRF view is limited; a view names its limits in ``rate_limits`` (config/ratelimit.py).
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.ratelimit.RateLimitThrottle"]
+
+# --- Input limits ---------------------------------------------------------------------------
+# API request bodies above this many bytes are refused with 413 before being read.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 16 * 1024)
+# JSON nested deeper than this (objects and arrays) is refused with 400.
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 20)
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["config.parsers.LimitedJSONParser"]
+
+# --- Admin-site sign-in lockout (django-axes) -----------------------------------------------
+INSTALLED_APPS += ["axes"]
+# Last, as django-axes asks, so it sees the response of every other middleware.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("ADMIN_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("ADMIN_SIGN_IN_LOCKOUT_SECONDS", 3600))
+# Locked per username and, separately, per client address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.errors.admin_sign_in_locked"
+AXES_RESET_ON_SUCCESS = True
+# Its start-up banner would go to stdout with every management command; lockouts are logged.
+AXES_VERBOSE = False
+
+# Body limit first (after CORS, so a 413 is readable by the browser); the rate-limit headers
+# are added to whatever answer comes back.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1,
+    "config.middleware.RequestBodyLimitMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("config.middleware.RequestBodyLimitMiddleware") + 1,
+    "config.middleware.RateLimitHeadersMiddleware",
+)

@@ -1,0 +1,67 @@
+"""The database cache's incr: atomic across concurrent writers, and it keeps the expiry."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+
+from config.cache import DatabaseCache
+
+
+@pytest.fixture
+def db_cache() -> DatabaseCache:
+    call_command("createcachetable", "cache_table")  # absent when this run caches in Redis
+    cache = DatabaseCache("cache_table", {})
+    cache.clear()
+    return cache
+
+
+def _expires(key: str):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires FROM cache_table WHERE cache_key = %s", [key])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_incr_keeps_the_expiry(db_cache):
+    db_cache.add("counter", 1, timeout=3600)
+    key = db_cache.make_key("counter")
+    before = _expires(key)
+    assert db_cache.incr("counter") == 2
+    assert db_cache.incr("counter", 5) == 7
+    assert _expires(key) == before
+    assert db_cache.get("counter") == 7
+
+
+@pytest.mark.django_db
+def test_incr_of_a_missing_or_expired_key_is_an_error(db_cache):
+    with pytest.raises(ValueError):
+        db_cache.incr("nothing")
+    db_cache.set("old", 1, timeout=-1)
+    with pytest.raises(ValueError):
+        db_cache.incr("old")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_incr_loses_no_hit(db_cache):
+    db_cache.add("shared", 0, timeout=3600)
+    threads_count, hits = 4, 15
+    errors: list[BaseException] = []
+
+    def hit() -> None:
+        try:
+            for _ in range(hits):
+                db_cache.incr("shared")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=hit) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert db_cache.get("shared") == threads_count * hits
