@@ -33,3 +33,10 @@ class TokenRejected(ServiceError):
 
     status = HTTPStatus.UNAUTHORIZED
     default_message = "Invalid or expired refresh token"
+
+
+class BackingServiceUnavailable(ServiceError):
+    """A backing service (database, cache) a flow needs cannot be reached right now."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    default_message = "A backing service is unavailable"

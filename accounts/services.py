@@ -11,13 +11,20 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import solana
-from accounts.exceptions import AccountBanned, SignatureReplayed, SignInFailed, TokenRejected
+from accounts.exceptions import (
+    AccountBanned,
+    BackingServiceUnavailable,
+    SignatureReplayed,
+    SignInFailed,
+    TokenRejected,
+)
 from accounts.models import SignIn, UsedSignInProof, User
 from accounts.siws import SiwsMessage
 from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
@@ -133,6 +140,30 @@ def _user_get_or_create(address: str) -> tuple[User, bool]:
     return User.objects.get_or_create(address=address, defaults={"password": make_password(None)})
 
 
+CACHE_PROBE_KEY = "sign-in:cache-probe"
+
+
+def sign_in_cache_check() -> None:
+    """Refuse sign-in (503) while the cache is down, unless the policy allows it.
+
+    The cache holds the rate-limit counters; signing in without them would be unthrottled.
+    ``SIGN_IN_WHEN_CACHE_DOWN=allow`` trades that for availability; replays stay refused
+    either way, since used proofs are recorded in the database.
+    """
+    if settings.SIGN_IN_WHEN_CACHE_DOWN == "allow":
+        return
+    # Imported here: config.errors imports this app's exceptions.
+    from config.errors import service_unavailable_part
+
+    try:
+        cache.get(CACHE_PROBE_KEY)
+    except Exception as exc:
+        part = service_unavailable_part(exc)
+        if part is None:
+            raise
+        raise BackingServiceUnavailable(f"The {part} is unavailable") from exc
+
+
 def wallet_sign_in(
     *,
     proof: SignInProof,
@@ -143,9 +174,12 @@ def wallet_sign_in(
     """Verify the signature, consume the proof, get or create the account, open a sign-in.
 
     Guarantees: a proof is accepted at most once across all processes; a banned account
-    gets no tokens; the account, the sign-in row and the used proof are written together.
+    gets no tokens; the account, the sign-in row and the used proof are written together
+    (one transaction: an interruption writes all or nothing); while the cache is down the
+    ``SIGN_IN_WHEN_CACHE_DOWN`` policy applies.
     """
     now = now or timezone.now()
+    sign_in_cache_check()
     if not solana.verify_message(proof.public_key, proof.message, proof.signature):
         raise SignInFailed()
     with transaction.atomic():
