@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint migrate bench e2e-deps
+.PHONY: install run test test-system lint migrate bench e2e-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: migrate
 
 test: install
 	$(BIN)/python -m pytest
+
+# Real gunicorn instances against a private PostgreSQL and Redis (see README "Reliability").
+test-system: install
+	$(BIN)/python -m pytest -m system tests/system
 
 lint: install
 	$(BIN)/ruff check .

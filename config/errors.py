@@ -5,6 +5,7 @@ errors add ``errors`` (field -> messages) and make ``message`` a list.
 """
 
 import logging
+import sys
 from http import HTTPStatus
 from typing import Any
 
@@ -159,6 +160,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
+    # Called while the exception is being handled (an error outside any view, such as in
+    # middleware): a backing service that is down is still a 503, not a 500.
+    exc = sys.exc_info()[1]
+    part = service_unavailable_part(exc) if exc is not None else None
+    if part is not None:
+        return error_response(HTTPStatus.SERVICE_UNAVAILABLE, f"The {part} is unavailable")
     return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal server error")
 
 

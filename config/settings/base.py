@@ -233,3 +233,4 @@ from config.settings.backoffice import *  # noqa
 from config.settings.operations import *  # noqa: E402, F403
 from config.settings.ratelimit import *  # noqa
 from config.settings.security import *  # noqa
+from config.settings.reliability import *  # noqa

@@ -24,6 +24,13 @@ def test_unknown_paths_are_json_404(url):
     assert response.json() == {"statusCode": 404, "message": "Not found", "error": "Not Found"}
 
 
+def test_unknown_path_is_404_for_unsafe_methods_too():
+    # Found by the soak: a POST to an unknown path was a CSRF 403 in a real server.
+    response = APIClient(enforce_csrf_checks=True).post("/users/nope/deeper", {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["message"] == "Not found"
+
+
 def test_unknown_path_is_json_even_with_debug(settings):
     settings.DEBUG = True
     response = APIClient().get("/nope")

@@ -1,0 +1,559 @@
+"""Real processes for the system tests and the soak: a private PostgreSQL, a private Redis,
+gunicorn instances, a small HTTP client and a wallet that signs.
+
+Every process is started here and stopped here by its own PID; every wait is bounded in
+tries and time. Nothing touches the machine's shared PostgreSQL or Redis.
+"""
+
+from __future__ import annotations
+
+import glob
+import http.client
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import base58
+import psycopg
+import redis
+from nacl.signing import SigningKey
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from tests.generous_limits import GENEROUS_RATE_LIMITS
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+SIGN_IN_SITE = "pump.fun"  # the service's default SIGN_IN_SITE; the instances keep it
+
+# Ports: overridable so that several checkouts can run the suite side by side.
+HTTP_PORT_BASE = int(os.environ.get("SYSTEM_HTTP_PORT_BASE", "18300"))
+PG_PORT = int(os.environ.get("SYSTEM_PG_PORT", "55400"))
+REDIS_PORT = int(os.environ.get("SYSTEM_REDIS_PORT", "56300"))
+
+
+class Unavailable(Exception):
+    """A prerequisite (PostgreSQL binaries, redis-server, the postgres user) is missing."""
+
+
+def wait_until(
+    predicate: Callable[[], bool], *, seconds: float, what: str, step: float = 0.1
+) -> None:
+    """Poll ``predicate`` until true; at most ``seconds`` and a bounded number of tries."""
+    deadline = time.monotonic() + seconds
+    for _ in range(int(seconds / step) + 1):
+        if predicate():
+            return
+        if time.monotonic() > deadline:
+            break
+        time.sleep(step)
+    raise TimeoutError(f"gave up after {seconds} s waiting for {what}")
+
+
+def _stop_pid(pid: int, *, sig: int = signal.SIGTERM, seconds: float = 15) -> None:
+    """Send ``sig`` to ``pid``, wait for it to go, SIGKILL it if it does not."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        # A zombie child of ours is gone for every purpose but the process table.
+        try:
+            return os.waitpid(pid, os.WNOHANG)[0] == pid
+        except ChildProcessError:
+            return False
+
+    try:
+        wait_until(gone, seconds=seconds, what=f"process {pid} to exit")
+    except TimeoutError:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        wait_until(gone, seconds=5, what=f"process {pid} to die")
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+def _pg_bin() -> Path:
+    override = os.environ.get("SYSTEM_PG_BIN")
+    candidates = [override] if override else sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    for candidate in reversed(candidates):
+        if candidate and (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    raise Unavailable("no PostgreSQL server binaries (initdb) in /usr/lib/postgresql/*/bin")
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster in a temporary folder, run as the ``postgres`` user."""
+
+    def __init__(self, port: int = PG_PORT, database: str = "app") -> None:
+        self.port = port
+        self.database = database
+        self.bin = _pg_bin()
+        self.root = Path(tempfile.mkdtemp(prefix="system-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "postgres.log"
+        self._as_postgres = os.geteuid() == 0
+        if self._as_postgres:
+            try:
+                account = pwd.getpwnam("postgres")
+            except KeyError:
+                raise Unavailable("running as root but there is no postgres user") from None
+            if shutil.which("runuser") is None:
+                raise Unavailable("runuser is needed to run PostgreSQL as postgres")
+            os.chown(self.root, account.pw_uid, account.pw_gid)
+        self._run(
+            [
+                *(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"),
+                *("-E", "UTF8", "--no-sync", "--no-instructions"),
+            ],
+            timeout=120,
+        )
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def _run(self, command: list[str], *, timeout: float) -> None:
+        if self._as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, timeout=timeout, capture_output=True)
+
+    @property
+    def pid(self) -> int | None:
+        """The postmaster's PID from its pid file, while it runs."""
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+        return pid
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
+            "-c fsync=off -c max_connections=60"
+        )
+        self._run(
+            [
+                *(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log)),
+                *("-o", options, "-w", "-t", "60", "start"),
+            ],
+            timeout=90,
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast``: clean shutdown; ``immediate``: the server dies, recovery on next start."""
+        if self.pid is None:
+            return
+        self._run(
+            [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop"],
+            timeout=90,
+        )
+
+    def ensure_running(self) -> None:
+        if self.pid is None:
+            self.start()
+
+    def create_database(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{self.database}"')
+
+    def query(self, sql: str, params: tuple | None = None) -> list[tuple]:
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as conn:
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def cleanup(self) -> None:
+        pid = self.pid
+        if pid is not None:
+            try:
+                self.stop("fast")
+            except (subprocess.SubprocessError, OSError):
+                _stop_pid(pid, sig=signal.SIGQUIT)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# --- Redis -------------------------------------------------------------------------------------
+class PrivateRedis:
+    """A redis-server on its own port with no persistence: each start begins empty."""
+
+    def __init__(self, port: int = REDIS_PORT) -> None:
+        self.port = port
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise Unavailable("redis-server is not installed")
+        self.binary = binary
+        self.root = Path(tempfile.mkdtemp(prefix="system-redis-"))
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def ping(self) -> bool:
+        client = redis.Redis(
+            port=self.port, socket_timeout=1, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)
+        )
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        if self.ping():
+            raise RuntimeError(f"something already answers on port {self.port}")
+        log = open(self.root / "redis.log", "ab")  # noqa: SIM115 - lives with the process
+        self.process = subprocess.Popen(
+            [
+                *(self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+                *("--appendonly", "no", "--dir", str(self.root), "--daemonize", "no"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        wait_until(self.ping, seconds=20, what="redis-server to answer")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop_pid(self.process.pid)
+            self.process.wait(timeout=5)
+            self.process = None
+
+    def ensure_running(self) -> None:
+        if not self.running:
+            self.start()
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# --- The service -----------------------------------------------------------------------------
+def app_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """Production settings on loopback: DEBUG off, a real secret, no HTTPS redirect.
+
+    Starts from an empty environment so nothing of the calling shell (another DATABASE_URL)
+    leaks in. The rate limits are generous (one client address drives every instance);
+    a test of the limits themselves sets its own in ``extra``.
+    """
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "system-test-secret-key-0123456789-abcdefghijklmnop",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DB_CONNECT_TIMEOUT": "3",
+        "LOG_LEVEL": "WARNING",
+        **GENEROUS_RATE_LIMITS,
+    }
+    env.update(extra)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+
+
+class Gunicorn:
+    """One app instance: a gunicorn master with sync workers on 127.0.0.1:<port>."""
+
+    def __init__(self, name: str, port: int, env: dict[str, str], workers: int = 2) -> None:
+        self.name = name
+        self.port = port
+        self.env = env
+        self.workers = workers
+        self.root = Path(tempfile.mkdtemp(prefix=f"system-gunicorn-{name}-"))
+        self.log = self.root / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = open(self.log, "ab")  # noqa: SIM115 - lives with the process
+        self.process = subprocess.Popen(
+            [
+                *(str(VENV_BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}"),
+                *("--workers", str(self.workers), "--timeout", "30", "--graceful-timeout", "5"),
+                *("--access-logfile", "-", "--name", f"system-{self.name}"),
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+        def answers() -> bool:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn {self.name} exited; see {self.log}")
+            return call(self.base, "GET", "/health", timeout=5).status is not None
+
+        wait_until(answers, seconds=60, what=f"gunicorn {self.name} to answer", step=0.2)
+        wait_until(
+            lambda: len(self.worker_pids()) == self.workers,
+            seconds=30,
+            what=f"gunicorn {self.name} workers",
+        )
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            return [int(pid) for pid in children.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            return []
+
+    def worker_rss_kib(self) -> dict[int, int]:
+        rss = {}
+        for pid in self.worker_pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        rss[pid] = int(line.split()[1])
+            except FileNotFoundError:
+                continue
+        return rss
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop_pid(self.process.pid, seconds=20)
+            self.process.wait(timeout=5)
+            self.process = None
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# --- HTTP ------------------------------------------------------------------------------------
+@dataclass
+class Reply:
+    status: int | None  # None: no HTTP answer (connection reset, timeout)
+    body: Any = None
+    text: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    elapsed: float = 0.0
+    error: str | None = None
+    label: str = ""
+
+    @property
+    def is_contract_error(self) -> bool:
+        """The contract's JSON error shape, and no stack trace anywhere."""
+        return (
+            isinstance(self.body, dict)
+            and self.body.get("statusCode") == self.status
+            and isinstance(self.body.get("error"), str)
+            and "Traceback" not in self.text
+        )
+
+
+def call(
+    base: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    token: str | None = None,
+    timeout: float = 15,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    """One request on a fresh connection; transport failures come back as ``status=None``."""
+    host, port = base.removeprefix("http://").split(":")
+    send_headers = {"Host": host, "Accept": "application/json", "User-Agent": "system-test"}
+    payload = None
+    if body is not None:
+        payload = json.dumps(body).encode()
+        send_headers["Content-Type"] = "application/json"
+    if token:
+        send_headers["Authorization"] = f"Bearer {token}"
+    send_headers.update(headers or {})
+    started = time.monotonic()
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        connection.request(method, path, body=payload, headers=send_headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        status = response.status
+        reply_headers = {name.lower(): value for name, value in response.getheaders()}
+    except (OSError, http.client.HTTPException) as exc:
+        return Reply(None, elapsed=time.monotonic() - started, error=repr(exc))
+    finally:
+        connection.close()
+    try:
+        parsed = json.loads(text) if text else None
+    except ValueError:
+        parsed = None
+    return Reply(status, parsed, text, reply_headers, time.monotonic() - started)
+
+
+# --- A wallet --------------------------------------------------------------------------------
+class KeyPair:
+    """A real ed25519 key that signs pump.fun's sign-in text, each time a fresh timestamp."""
+
+    _lock = threading.Lock()
+    _last_ms = 0
+
+    def __init__(self) -> None:
+        self.key = SigningKey.generate()
+        self.address = base58.b58encode(bytes(self.key.verify_key)).decode()
+
+    @classmethod
+    def _timestamp_ms(cls) -> int:
+        # Strictly increasing: the same text signed twice would be the same (replayed) proof.
+        with cls._lock:
+            cls._last_ms = max(cls._last_ms + 1, int(time.time() * 1000))
+            return cls._last_ms
+
+    def login_body(self) -> dict[str, Any]:
+        timestamp = self._timestamp_ms()
+        text = f"Sign in to {SIGN_IN_SITE}: {timestamp}".encode()
+        signature = self.key.sign(text).signature
+        return {
+            "address": self.address,
+            "signature": base58.b58encode(signature).decode(),
+            "timestamp": timestamp,
+        }
+
+
+# --- Load ------------------------------------------------------------------------------------
+class Load:
+    """Threads of wallets signing in, reading their profile and refreshing, round-robin over
+    the instances, until stopped; bounded in requests and seconds either way.
+
+    Every reply is kept with the phase that was current when its request started.
+    """
+
+    def __init__(
+        self,
+        bases: list[str],
+        *,
+        threads: int = 4,
+        max_requests: int = 5000,
+        max_seconds: float = 120,
+    ) -> None:
+        self.bases = bases
+        self.threads = threads
+        self.max_requests = max_requests
+        self.max_seconds = max_seconds
+        self.phase = "before"
+        self.replies: list[Reply] = []
+        self.login_bodies: list[tuple[Reply, dict[str, Any], str]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._workers: list[threading.Thread] = []
+
+    def _record(self, reply: Reply, label: str) -> Reply:
+        reply.label = f"{self.phase}:{label}"
+        with self._lock:
+            self.replies.append(reply)
+        return reply
+
+    def count(self, *, phase: str, status: int | None = None, ok: bool = False) -> int:
+        with self._lock:
+            return sum(
+                1
+                for reply in self.replies
+                if reply.label.startswith(phase + ":")
+                and (status is None or reply.status == status)
+                and (not ok or (reply.status is not None and reply.status < 300))
+            )
+
+    def _run(self, index: int) -> None:
+        deadline = time.monotonic() + self.max_seconds
+        per_thread = self.max_requests // self.threads
+        sent = 0
+        turn = index
+        while not self._stop.is_set() and sent < per_thread and time.monotonic() < deadline:
+            base = self.bases[turn % len(self.bases)]
+            other = self.bases[(turn + 1) % len(self.bases)]
+            turn += 1
+            body = KeyPair().login_body()
+            phase = self.phase
+            login = self._record(call(base, "POST", "/auth/login", body), "login")
+            with self._lock:
+                self.login_bodies.append((login, body, phase))
+            sent += 1
+            if login.status != 201:
+                time.sleep(0.02)  # do not spin on a service that is down
+                continue
+            token, refresh = login.body["token"], login.body["refreshToken"]
+            self._record(call(other, "GET", "/auth/my-profile", token=token), "profile")
+            self._record(call(base, "POST", "/auth/refresh", {"refreshToken": refresh}), "refresh")
+            sent += 2
+
+    def start(self) -> Load:
+        for index in range(self.threads):
+            worker = threading.Thread(target=self._run, args=(index,), daemon=True)
+            worker.start()
+            self._workers.append(worker)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join(timeout=30)
+
+    def wait_for(self, predicate: Callable[[], bool], *, seconds: float, what: str) -> None:
+        wait_until(predicate, seconds=seconds, what=what, step=0.05)
+
+
+def integrity_problems(pg: PrivatePostgres) -> list[str]:
+    """Partial writes a sign-in could leave behind, if it were not one transaction.
+
+    Every account made by a sign-in has a sign-in row, and every used sign-in proof belongs
+    to exactly one sign-in (the suite signs in with pump.fun's form only: one proof each).
+    """
+    problems = []
+    orphans = pg.query(
+        "SELECT count(*) FROM accounts_user u WHERE u.address IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM accounts_signin s WHERE s.user_id = u.id)"
+    )[0][0]
+    if orphans:
+        problems.append(f"{orphans} accounts without a sign-in")
+    proofs = pg.query("SELECT count(*) FROM accounts_usedsigninproof WHERE key LIKE %s", ("sig:%",))
+    sign_ins = pg.query("SELECT count(*) FROM accounts_signin")
+    if proofs[0][0] != sign_ins[0][0]:
+        problems.append(f"{proofs[0][0]} used proofs but {sign_ins[0][0]} sign-ins")
+    return problems

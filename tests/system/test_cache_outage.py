@@ -1,0 +1,70 @@
+"""Redis stops: revocation still holds (the database decides), sign-in follows the policy,
+replays stay refused; Redis comes back empty: recovery without a restart."""
+
+import pytest
+
+from tests.system.harness import KeyPair, call, integrity_problems, wait_until
+
+pytestmark = pytest.mark.system
+
+
+def test_cache_outage_and_recovery(instance_a, instance_b, start_instance, redis_server, postgres):
+    # An instance with the other policy: sign in on the database alone while Redis is down.
+    lenient = start_instance("allow", workers=1, RATELIMIT_FAIL_OPEN="1")
+    a, b = instance_a.base, instance_b.base
+
+    revoked = call(a, "POST", "/auth/login", KeyPair().login_body()).body
+    live = call(a, "POST", "/auth/login", KeyPair().login_body()).body
+    assert call(a, "POST", "/auth/logout", token=revoked["token"]).status == 201
+    used_body = KeyPair().login_body()
+    assert call(a, "POST", "/auth/login", used_body).status == 201
+
+    redis_server.stop()
+
+    for base in (a, b, lenient.base):
+        health = call(base, "GET", "/health")
+        assert health.status == 503
+        assert health.body == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+    for base in (a, b):
+        # Default policy (RATELIMIT_FAIL_OPEN off): requests that need a rate-limit counter
+        # fail closed with 503 JSON naming the cache; a revoked token is never accepted.
+        rejected = call(base, "GET", "/auth/my-profile", token=revoked["token"])
+        assert rejected.status in (401, 503) and rejected.is_contract_error
+        refused = call(base, "POST", "/auth/refresh", {"refreshToken": revoked["refreshToken"]})
+        assert refused.status in (401, 503) and refused.is_contract_error
+        closed = call(base, "POST", "/auth/login", KeyPair().login_body())
+        assert closed.status == 503 and closed.is_contract_error
+        assert closed.body["message"] == "The cache is unavailable"
+    # Failing open, nothing is counted, so what is left is the database alone: revocation
+    # is read from it, revoked tokens stay refused and live ones work.
+    rejected = call(lenient.base, "GET", "/auth/my-profile", token=revoked["token"])
+    assert rejected.status == 401 and rejected.is_contract_error
+    refused = call(lenient.base, "POST", "/auth/refresh", {"refreshToken": revoked["refreshToken"]})
+    assert refused.status == 401 and refused.is_contract_error
+    assert call(lenient.base, "GET", "/auth/my-profile", token=live["token"]).status == 200
+
+    # With RATELIMIT_FAIL_OPEN, sign-in works on the database alone, and still refuses every replay.
+    replay = call(lenient.base, "POST", "/auth/login", used_body)
+    assert replay.status == 401 and replay.body["message"] == "Signature has already been used"
+    fresh_body = KeyPair().login_body()
+    assert call(lenient.base, "POST", "/auth/login", fresh_body).status == 201
+    assert call(a, "POST", "/auth/login", fresh_body).status in (401, 503)
+    assert call(lenient.base, "POST", "/auth/login", fresh_body).status == 401
+
+    redis_server.start()  # a new, empty Redis: as after a FLUSHALL
+
+    for base in (a, b, lenient.base):  # the same processes, not restarted
+        wait_until(
+            lambda base=base: call(base, "GET", "/health").status == 200,
+            seconds=30,
+            what=f"{base} to recover",
+        )
+
+    for base in (a, b):
+        assert call(base, "GET", "/auth/my-profile", token=revoked["token"]).status == 401
+        assert call(base, "GET", "/auth/my-profile", token=live["token"]).status == 200
+        assert call(base, "POST", "/auth/login", used_body).status == 401
+        assert call(base, "POST", "/auth/login", KeyPair().login_body()).status == 201
+    rotated = call(b, "POST", "/auth/refresh", {"refreshToken": live["refreshToken"]})
+    assert rotated.status == 200
+    assert integrity_problems(postgres) == []
