@@ -11,7 +11,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import User
-from accounts.services import sign_in_get_active
+from accounts.selectors import user_get_by_live_sign_in
 from accounts.tokens import token_sign_in_id, token_user_id
 
 
@@ -53,10 +53,10 @@ class AccessTokenAuthentication(JWTAuthentication):
         sign_in_id, user_id = token_sign_in_id(token), token_user_id(token)
         if sign_in_id is None or user_id is None:
             raise exceptions.AuthenticationFailed("Invalid or expired token")
-        sign_in = sign_in_get_active(sign_in_id=sign_in_id, user_id=user_id)
-        if sign_in is None or not sign_in.user.is_active:
+        user = user_get_by_live_sign_in(sign_in_id=sign_in_id, user_id=user_id)
+        if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed("Token has been revoked")
-        return sign_in.user, token
+        return user, token
 
     def _raw_token(self, request: Request) -> tuple[bytes | None, bool]:
         header = self.get_header(request)

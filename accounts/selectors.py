@@ -2,9 +2,11 @@
 
 import uuid
 
+from django.db import connection
+
 from accounts import solana
 from accounts.exceptions import UserNotFound
-from accounts.models import User
+from accounts.models import SignIn, User
 
 _MAX_IDENTIFIER_LENGTH = 64
 
@@ -29,3 +31,39 @@ def user_get_public(*, identifier: str) -> User:
     if user is None:
         raise UserNotFound()
     return user
+
+
+# The one query on every authenticated request, written out once at import: building it
+# with the ORM cost more than the round trip itself (see README, Performance).
+_USER_FIELDS = User._meta.concrete_fields
+_LIVE_SIGN_IN_USER_SQL = (  # noqa: S608 (only quoted model metadata is formatted in)
+    "SELECT {columns} FROM {user} u JOIN {sign_in} s ON s.{sign_in_user} = u.{user_pk} "
+    "WHERE s.{sign_in_pk} = %s AND s.{sign_in_user} = %s AND s.{revoked_at} IS NULL"
+).format(
+    columns=", ".join(f"u.{connection.ops.quote_name(field.column)}" for field in _USER_FIELDS),
+    user=connection.ops.quote_name(User._meta.db_table),
+    sign_in=connection.ops.quote_name(SignIn._meta.db_table),
+    sign_in_user=connection.ops.quote_name(SignIn._meta.get_field("user").column),
+    user_pk=connection.ops.quote_name(User._meta.pk.column),
+    sign_in_pk=connection.ops.quote_name(SignIn._meta.pk.column),
+    revoked_at=connection.ops.quote_name(SignIn._meta.get_field("revoked_at").column),
+)
+
+
+def user_get_by_live_sign_in(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+    """The account of an unrevoked sign-in, as the database says now (None if revoked,
+    deleted, or not that account's). Revocation is never read from a cache."""
+    params = [
+        SignIn._meta.pk.get_db_prep_value(sign_in_id, connection),
+        User._meta.pk.get_db_prep_value(user_id, connection),
+    ]
+    if connection.vendor != "postgresql":
+        # Other backends need Django's value converters (SQLite keeps uuids and times as text).
+        return next(iter(User.objects.raw(_LIVE_SIGN_IN_USER_SQL, params)), None)
+    # psycopg already returns uuids and aware datetimes: the row is the model's values.
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVE_SIGN_IN_USER_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return User.from_db(connection.alias, [field.attname for field in _USER_FIELDS], row)

@@ -319,15 +319,6 @@ def sign_out(
     return revoked
 
 
-def sign_in_get_active(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> SignIn | None:
-    """The unrevoked sign-in with its user, as the database says now."""
-    return (
-        SignIn.objects.select_related("user")
-        .filter(pk=sign_in_id, user_id=user_id, revoked_at__isnull=True)
-        .first()
-    )
-
-
 # --- Profiles: registration, updates, deletion ----------------------------------------------
 
 

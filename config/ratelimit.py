@@ -24,8 +24,17 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import (
+    ALL,
+    EXPIRATION_FUDGE,
+    _get_window,
+    _make_cache_key,
+    _split_rate,
+    get_usage,
+)
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.throttling import BaseThrottle
@@ -137,30 +146,72 @@ def rate_limit_value_hit(*, scope: str, value: str, rate: str) -> Usage | None:
 
 
 def _hit(request: Any, *, scope: str, value: str, rate: str) -> Usage | None:
+    usages = _count(request, [(scope, value, rate)])
+    return usages[0] if usages else None
+
+
+def _count(request: Any, hits: list[tuple[str, str, str]]) -> list[Usage]:
+    """Count one hit on each (scope, value, rate); the cache unreachable: fail open or 503."""
+    if not hits or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return []
     # Values can come from the body: a lone surrogate must not break the key's encoding.
-    value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    hits = [(s, v.encode("utf-8", "backslashreplace").decode("utf-8"), r) for s, v, r in hits]
     try:
-        usage = get_usage(
-            request, group=scope, key=lambda _group, _request: value, rate=rate, increment=True
-        )
+        if isinstance(caches["default"], RedisCache):
+            return _count_pipelined(hits)
+        usages = []
+        for scope, value, rate in hits:
+            usage = get_usage(
+                request, group=scope, key=lambda _g, _r, v=value: v, rate=rate, increment=True
+            )
+            if usage is None or (usage["time_left"] < 0 and usage["limit"] == 0):
+                # django-ratelimit could neither read nor write the counter.
+                raise RedisConnectionError("rate-limit counter unavailable")
+            usages.append(
+                Usage(
+                    limit=usage["limit"],
+                    remaining=max(0, usage["limit"] - usage["count"]),
+                    reset=int(time.time()) + usage["time_left"],
+                    exceeded=usage["should_limit"],
+                )
+            )
+        return usages
     except _CACHE_ERRORS as exc:
         if settings.RATELIMIT_FAIL_OPEN:
-            logger.warning("rate limit %s not counted, cache unavailable: %s", scope, exc)
-            return None
+            logger.warning("rate limits not counted, cache unavailable: %s", exc)
+            return []
         raise CacheUnavailable() from exc
-    if usage is None:
-        return None
-    if usage["time_left"] < 0 and usage["limit"] == 0:
-        # django-ratelimit could neither read nor write the counter.
-        if settings.RATELIMIT_FAIL_OPEN:
-            return None
-        raise CacheUnavailable()
-    return Usage(
-        limit=usage["limit"],
-        remaining=max(0, usage["limit"] - usage["count"]),
-        reset=int(time.time()) + usage["time_left"],
-        exceeded=usage["should_limit"],
-    )
+
+
+def _count_pipelined(hits: list[tuple[str, str, str]]) -> list[Usage]:
+    """Every counter of a request in one Redis round trip (INCR, and EXPIRE on a new key).
+
+    The keys and windows are django-ratelimit's own (``get_usage`` reads the same counters);
+    only the two round trips per counter of its add-then-incr become one pipeline.
+    """
+    cache = caches["default"]
+    counters = []
+    for scope, value, rate in hits:
+        limit, period = _split_rate(rate)
+        window = _get_window(value, period)
+        key = cache.make_and_validate_key(_make_cache_key(scope, window, rate, value, ALL))
+        counters.append((key, limit, period, window))
+    client = cache._cache.get_client(counters[0][0], write=True)
+    pipeline = client.pipeline(transaction=False)
+    for key, _limit, period, _window in counters:
+        pipeline.incr(key)
+        pipeline.expire(key, period + EXPIRATION_FUDGE, nx=True)
+    replies = pipeline.execute()
+    now = int(time.time())
+    return [
+        Usage(
+            limit=limit,
+            remaining=max(0, limit - count),
+            reset=now + (window - now),
+            exceeded=count > limit,
+        )
+        for (_key, limit, _period, window), count in zip(counters, replies[::2], strict=True)
+    ]
 
 
 def _tightest(usages: list[Usage]) -> Usage:
@@ -175,15 +226,18 @@ class RateLimitThrottle(BaseThrottle):
 
     def allow_request(self, request: Any, view: Any) -> bool:
         limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)
-        usages: list[Usage] = []
-        for limit in limits:
-            usage = rate_limit_hit(request=request, scope=limit.scope, key=limit.by)
-            if usage is None:
-                continue
-            usages.append(usage)
-            # Stashed after each counter, so the headers are right even if a later key
-            # (reading the body) fails.
-            setattr(request._request, USAGE_ATTRIBUTE, _tightest(usages))
+        hits: list[tuple[str, str, str]] = []
+        try:
+            for limit in limits:
+                value = limit.by(limit.scope, request)
+                if value:
+                    hits.append((limit.scope, value, settings.RATE_LIMITS[limit.scope]))
+        finally:
+            # Counted even when a later key (reading the body) fails, so a flood of
+            # malformed bodies still uses up the address's limit, and the headers say so.
+            usages = _count(request, hits)
+            if usages:
+                setattr(request._request, USAGE_ATTRIBUTE, _tightest(usages))
         if not usages:
             return True
         self.usage = _tightest(usages)

@@ -3,6 +3,7 @@
 Rates here are per day, so that no test can straddle the end of a window.
 """
 
+import os
 import time
 from unittest import mock
 
@@ -270,3 +271,27 @@ def test_cache_down_can_fail_open(settings, api_client, wallet):
     response = _login(api_client, wallet.login_body())
     assert response.status_code == 201
     assert "x-ratelimit-limit" not in response
+
+
+@pytest.mark.skipif(
+    "REDIS_URL" not in os.environ,
+    reason="the pipelined counters are Redis's; CI's PostgreSQL + Redis pass runs this",
+)
+def test_redis_counts_every_limit_in_one_pipeline_on_django_ratelimits_keys():
+    from django.core.cache import cache
+    from django_ratelimit.core import EXPIRATION_FUDGE, get_usage
+
+    from config.ratelimit import _count
+
+    cache.clear()
+    hits = [("account", "k1", "5/m"), ("sign_in_wallet", "w1", "3/m")]
+    rounds = [_count(None, hits) for _ in range(4)]
+    assert [usages[0].remaining for usages in rounds] == [4, 3, 2, 1]
+    assert [usages[1].exceeded for usages in rounds] == [False, False, False, True]
+    # django-ratelimit reads the very same counters, so both paths count together.
+    usage = get_usage(None, group="account", key=lambda _g, _r: "k1", rate="5/m")
+    assert usage["count"] == 4
+    client = cache._cache.get_client(write=False)
+    keys = client.keys("*rl:*")
+    assert len(keys) == 2
+    assert all(0 < client.ttl(key) <= 60 + EXPIRATION_FUDGE for key in keys)
