@@ -39,8 +39,14 @@ from accounts.tokens import token_sign_in_id
 from config.client import client_ip
 from config.openapi import error_example, error_response
 from config.ratelimit import ADDRESS, WALLET, RateLimit
+from config.representation import bound_representation
 
 sign_in_logger = logging.getLogger("accounts.sign_in")
+
+# The response shapes, bound once (config/representation.py): the serializers document them.
+profile_body = bound_representation(ProfileSerializer)
+public_profile_body = bound_representation(PublicProfileSerializer)
+sign_in_user_body = bound_representation(SignInUserSerializer)
 
 
 def _log_sign_in_failure(request: Request, exc: Exception) -> None:
@@ -222,7 +228,7 @@ class LoginApi(APIView):
                 "token": result.tokens.access,
                 "expiresIn": result.tokens.expires_in,
                 "refreshToken": result.tokens.refresh,
-                "user": SignInUserSerializer(result.user).data,
+                "user": sign_in_user_body(result.user),
             },
             status=status.HTTP_201_CREATED,
         )
@@ -335,7 +341,7 @@ class MyProfileApi(APIView):
     """``GET /auth/my-profile``: the caller's full profile."""
 
     def get(self, request: Request) -> Response:
-        return Response(ProfileSerializer(request.user).data)
+        return Response(profile_body(request.user))
 
 
 _EXAMPLE_PUBLIC = {
@@ -372,7 +378,7 @@ class UserRegisterApi(APIView):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_register(user=request.user, **serializer.validated_data)
-        return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED)
+        return Response(profile_body(user), status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -422,7 +428,7 @@ class UsersApi(APIView):
         serializer = ProfileUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.profile_update(user=request.user, **serializer.validated_data)
-        return Response(ProfileSerializer(user).data)
+        return Response(profile_body(user))
 
     def patch(self, request: Request) -> Response:
         return self.post(request)
@@ -459,4 +465,4 @@ class UserDetailApi(APIView):
 
     def get(self, request: Request, identifier: str) -> Response:
         user = selectors.user_get_public(identifier=identifier)
-        return Response(PublicProfileSerializer(user).data)
+        return Response(public_profile_body(user))
