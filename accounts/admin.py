@@ -21,7 +21,6 @@ from accounts import moderation
 from accounts.audit import audit_record_request
 from accounts.exceptions import ServiceError
 from accounts.models import AuditAction, AuditEvent, SignIn, User
-from config.client import client_ip
 from permissions.rules import BAN_PERMISSION, REVOKE_SESSIONS_PERMISSION
 
 # Roles, not Django groups, decide what staff may do.
@@ -31,12 +30,7 @@ admin.site.site_title = "Launchpad Auth"
 admin.site.index_title = "Back-office"
 
 
-def _origin(request: HttpRequest) -> moderation.Origin:
-    return moderation.Origin(
-        ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        via="admin",
-    )
+_origin = moderation.admin_origin
 
 
 def _changelist_url(model: type, **params: Any) -> str:
