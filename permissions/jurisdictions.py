@@ -113,11 +113,14 @@ def jurisdiction_save(
     return "updated"
 
 
-@transaction.atomic
 def jurisdiction_block(
     *, actor: User | None, code: str, reason: str = "", origin: Origin = COMMAND
 ) -> tuple[BlockedJurisdiction, str]:
-    """Block a country, or set the reason of a blocked one; (row, "blocked"/"updated"/...)."""
+    """Block a country, or set the reason of a blocked one; (row, "blocked"/"updated"/...).
+
+    A malformed code is refused before any database work; the write is ``jurisdiction_save``'s
+    transaction.
+    """
     _require_edit(actor)
     code = country_code_clean(code)
     row = BlockedJurisdiction.objects.filter(code=code).first() or BlockedJurisdiction(code=code)
@@ -125,21 +128,21 @@ def jurisdiction_block(
     return row, jurisdiction_save(actor=actor, jurisdiction=row, origin=origin)
 
 
-@transaction.atomic
 def jurisdiction_unblock(
     *, actor: User | None, code: str, origin: Origin = COMMAND
 ) -> BlockedJurisdiction:
     """Remove a country from the blocked list; ``NotBlocked`` when it is not on it."""
     _require_edit(actor)
-    code = country_code_clean(code)
-    row = BlockedJurisdiction.objects.select_for_update().filter(code=code).first()
-    if row is None:
-        raise NotBlocked(f"{code} is not blocked")
-    _record(
-        action=AuditAction.JURISDICTION_UNBLOCKED,
-        actor=actor,
-        origin=origin,
-        detail={"code": row.code, "reason": row.reason},
-    )
-    row.delete()
+    code = country_code_clean(code)  # before any database work
+    with transaction.atomic():
+        row = BlockedJurisdiction.objects.select_for_update().filter(code=code).first()
+        if row is None:
+            raise NotBlocked(f"{code} is not blocked")
+        _record(
+            action=AuditAction.JURISDICTION_UNBLOCKED,
+            actor=actor,
+            origin=origin,
+            detail={"code": row.code, "reason": row.reason},
+        )
+        row.delete()
     return row

@@ -134,3 +134,4 @@ def test_failure_exits_non_zero_with_the_message_on_stderr():
     )
     assert result.returncode == 1, result.stderr
     assert "ISO 3166-1 alpha-2" in result.stderr
+    assert "Traceback" not in result.stderr
