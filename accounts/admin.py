@@ -21,7 +21,7 @@ from accounts import moderation
 from accounts.audit import audit_record_request
 from accounts.exceptions import ServiceError
 from accounts.models import AuditAction, AuditEvent, SignIn, User
-from config.client import client_ip
+from accounts.usernames import username_problem
 from permissions.rules import BAN_PERMISSION, REVOKE_SESSIONS_PERMISSION
 
 # Roles, not Django groups, decide what staff may do.
@@ -31,12 +31,7 @@ admin.site.site_title = "Launchpad Auth"
 admin.site.index_title = "Back-office"
 
 
-def _origin(request: HttpRequest) -> moderation.Origin:
-    return moderation.Origin(
-        ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        via="admin",
-    )
+_origin = moderation.admin_origin
 
 
 def _changelist_url(model: type, **params: Any) -> str:
@@ -104,7 +99,14 @@ class UserAdminForm(forms.ModelForm):
         self.original_role = self.instance.role
 
     def clean_username(self) -> str | None:
-        return self.cleaned_data.get("username") or None  # blank means "not registered"
+        username = self.cleaned_data.get("username") or None  # blank: "not registered"
+        # A new name obeys the API's rules (format and reserved names), by the same function;
+        # an unchanged one is left alone, as the API does (createsuperuser names, say).
+        if username is not None and username != self.instance.username:
+            problem = username_problem(username)
+            if problem is not None:
+                raise ValidationError(f"Username {problem}", code="invalid_username")
+        return username
 
     def clean_profile_image(self) -> str | None:
         return self.cleaned_data.get("profile_image") or None  # the API answers null

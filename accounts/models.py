@@ -171,6 +171,9 @@ class AuditAction(models.TextChoices):
     STAFF_SIGN_IN_SUCCEEDED = "staff.sign_in.succeeded", "Staff sign-in to the admin site"
     STAFF_SIGN_IN_FAILED = "staff.sign_in.failed", "Staff sign-in to the admin site failed"
     STAFF_LOGOUT = "staff.logout", "Staff logout from the admin site"
+    JURISDICTION_BLOCKED = "jurisdiction.blocked", "Country blocked"
+    JURISDICTION_UPDATED = "jurisdiction.updated", "Blocked country edited"
+    JURISDICTION_UNBLOCKED = "jurisdiction.unblocked", "Country unblocked"
     ADMIN_ACTION = "admin.action", "Other staff action"
 
 

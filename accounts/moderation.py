@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import solana
@@ -22,6 +23,7 @@ from accounts.audit import audit_record
 from accounts.exceptions import ServiceError
 from accounts.models import AuditAction, Role, SignIn, User
 from accounts.services import RevokeScope, sign_ins_revoke
+from config.client import client_ip
 from permissions import rules
 
 
@@ -54,6 +56,15 @@ class Origin:
 
 
 COMMAND = Origin()
+
+
+def admin_origin(request: HttpRequest) -> Origin:
+    """The origin of a change made in the admin site: the staff member's address and browser."""
+    return Origin(
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        via="admin",
+    )
 
 
 def _record(

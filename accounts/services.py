@@ -18,7 +18,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import solana
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_scrub_user
 from accounts.exceptions import (
     AccountBanned,
     AlreadyRegistered,
@@ -361,13 +361,16 @@ def user_register(
     bio: str = "",
     profile_image: str | None = None,
     now: datetime | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
 ) -> User:
     """Give a signed-in wallet account its username (and optional email, bio, image).
 
     Guarantees: the username obeys the rules (format, not reserved); an account registers
     once (else ``AlreadyRegistered``); a name is held by one account, without regard to
     case, as decided by the database's unique index, so of concurrent requests for one name
-    exactly one succeeds and the others get ``UsernameTaken``. Nothing else is written.
+    exactly one succeeds and the others get ``UsernameTaken``. Nothing else is written but
+    the ``user.registered`` audit event, in the same transaction.
     """
     now = now or timezone.now()
     _username_check(username)
@@ -390,6 +393,14 @@ def user_register(
                     "username_changed_at",
                     "updated_at",
                 ]
+            )
+            audit_record(
+                action=AuditAction.USER_REGISTERED,
+                actor=locked,
+                subject=locked,
+                ip_address=ip_address,
+                user_agent=user_agent,
+                detail={"username": username},
             )
     except IntegrityError:
         raise UsernameTaken() from None
@@ -448,6 +459,10 @@ def user_delete(*, user: User) -> None:
 
     Every token of the account is refused from the next request on, since authentication
     reads the sign-in row. The last super-admin cannot delete itself (``LastSuperAdmin``).
+    The audit trail keeps the account's events and its uuid: ``user.deleted`` is recorded
+    (with no client address or user agent: they would be personal data of the deleted
+    account), then every event of the account is scrubbed of its address, IP addresses and
+    user agents (``audit_scrub_user``), all in the deletion's transaction.
     """
     with transaction.atomic():
         if is_super_admin(user):
@@ -459,4 +474,7 @@ def user_delete(*, user: User) -> None:
             if holders == [user.pk]:
                 raise LastSuperAdmin()
         locked = _user_lock(user)
+        audit_record(action=AuditAction.USER_DELETED, actor=locked, subject=locked)
+        # Before the row goes: the scrub finds failed sign-ins by the account's address.
+        audit_scrub_user(locked.pk)
         locked.delete()

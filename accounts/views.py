@@ -377,7 +377,12 @@ class UserRegisterApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_register(user=request.user, **serializer.validated_data)
+        user = services.user_register(
+            user=request.user,
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            **serializer.validated_data,
+        )
         return Response(profile_body(user), status=status.HTTP_201_CREATED)
 
 

@@ -76,6 +76,11 @@ def can_revoke_sessions(actor: Any, subject: Any = None) -> bool:
     return not is_staff_account(subject) or is_super_admin(actor)
 
 
+def can_edit_jurisdictions(actor: Any) -> bool:
+    """Blocking and unblocking countries is for super-admins; admins look."""
+    return is_super_admin(actor)
+
+
 # Admin-site permission names outside Django's add/change/delete/view set.
 BAN_PERMISSION = "accounts.ban_user"
 REVOKE_SESSIONS_PERMISSION = "accounts.revoke_signin"

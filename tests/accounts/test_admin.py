@@ -101,6 +101,43 @@ def test_super_admin_changes_a_role_through_the_form(super_admin, user):
     assert edit.detail == {"via": "admin", "fields": ["bio"]}
 
 
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("support", "Username is reserved"),
+        ("ADMIN", "Username is reserved"),
+        ("two words", "Username must be 3 to 32 characters"),
+        ("ab", "Username must be 3 to 32 characters"),
+        ("x" * 33, "at most 32 characters"),
+    ],
+)
+def test_edit_form_applies_the_api_username_rules(super_admin, username, message):
+    target = User.objects.create(address=Wallet().address, username="alice")
+    client = _staff_client(super_admin)
+    response = client.post(_change_url(target), _change_form(target, username=username))
+    assert response.status_code == 200  # the form again, with the error
+    assert message in response.content.decode()
+    target.refresh_from_db()
+    assert target.username == "alice"
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_UPDATED).exists()
+
+
+def test_edit_form_accepts_a_valid_name_and_keeps_an_unchanged_legacy_one(super_admin):
+    target = User.objects.create(address=Wallet().address, username="alice")
+    client = _staff_client(super_admin)
+    response = client.post(_change_url(target), _change_form(target, username="alice_2"))
+    assert response.status_code == 302, response.content
+    target.refresh_from_db()
+    assert target.username == "alice_2"
+    # A name given before the rules (createsuperuser obeys the format only) is not an
+    # obstacle to editing other fields, as on the API, where only a change is checked.
+    legacy = User.objects.create_user(username="admin", password="a-long-password-1")
+    response = client.post(_change_url(legacy), _change_form(legacy, bio="ops"))
+    assert response.status_code == 302, response.content
+    legacy.refresh_from_db()
+    assert (legacy.username, legacy.bio) == ("admin", "ops")
+
+
 def test_last_super_admin_cannot_demote_itself_in_the_form(super_admin):
     client = _staff_client(super_admin)
     response = client.post(_change_url(super_admin), _change_form(super_admin, role=Role.USER))

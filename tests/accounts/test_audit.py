@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from accounts import exceptions, services
 from accounts.audit import audit_record, audit_scrub_user
 from accounts.models import AuditAction, AuditEvent, User
 from tests.wallets import Wallet
@@ -125,3 +126,69 @@ def test_scrub_keeps_events_and_uuid_but_removes_personal_data():
     assert events.get(action=AuditAction.SIGN_IN_FAILED).detail == {"reason": "Invalid signature"}
     other.refresh_from_db()
     assert other.ip_address == "10.0.0.9"  # someone else's event is untouched
+
+
+def test_registration_is_recorded_with_client_address(auth_client, wallet):
+    response = auth_client.post("/users/register", {"username": "alice"}, format="json", **UA)
+    assert response.status_code == 201
+    user = User.objects.get(address=wallet.address)
+    event = AuditEvent.objects.get(action=AuditAction.USER_REGISTERED)
+    assert event.actor == user and event.subject == user
+    assert event.ip_address == "127.0.0.1"
+    assert event.user_agent == "pytest-browser/1.0"
+    assert event.detail == {"username": "alice"}
+
+
+def test_refused_registration_is_not_recorded(auth_client, wallet):
+    User.objects.create(address=Wallet().address, username="alice")
+    response = auth_client.post("/users/register", {"username": "ALICE"}, format="json", **UA)
+    assert response.status_code == 409
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_REGISTERED).exists()
+
+
+def test_deletion_is_recorded_and_the_trail_kept_without_personal_data(auth_client, wallet):
+    bad = wallet.login_body()
+    bad["signature"] = Wallet().login_body(bad["timestamp"])["signature"]
+    assert _login(wallet, bad).status_code == 401  # names the account only by its address
+    assert (
+        auth_client.post("/users/register", {"username": "alice"}, format="json", **UA)
+    ).status_code == 201
+    user = User.objects.get(address=wallet.address)
+    user_id = user.pk
+    assert auth_client.delete("/users", **UA).status_code == 200
+
+    assert not User.objects.filter(pk=user_id).exists()
+    deleted = AuditEvent.objects.get(action=AuditAction.USER_DELETED)
+    assert deleted.actor_uuid == user_id and deleted.subject_uuid == user_id
+    assert deleted.actor is None and deleted.subject is None
+    events = AuditEvent.objects.filter(
+        action__in=[
+            AuditAction.SIGN_IN_SUCCEEDED,
+            AuditAction.SIGN_IN_FAILED,
+            AuditAction.USER_REGISTERED,
+            AuditAction.USER_DELETED,
+        ]
+    )
+    assert sorted(events.values_list("action", flat=True)) == sorted(
+        [
+            AuditAction.SIGN_IN_FAILED,
+            AuditAction.SIGN_IN_SUCCEEDED,
+            AuditAction.USER_REGISTERED,
+            AuditAction.USER_DELETED,
+        ]
+    )
+    for event in events:
+        assert event.ip_address is None and event.user_agent == ""
+        assert not {"address", "username", "email"} & set(event.detail)
+        assert wallet.address not in str(event.detail)
+    assert events.get(action=AuditAction.USER_REGISTERED).subject_uuid == user_id
+
+
+def test_refused_deletion_writes_no_event_and_scrubs_nothing(super_admin):
+    audit_record(
+        action=AuditAction.ADMIN_ACTION, actor=super_admin, ip_address="10.0.0.1", user_agent="u"
+    )
+    with pytest.raises(exceptions.LastSuperAdmin):
+        services.user_delete(user=super_admin)
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_DELETED).exists()
+    assert AuditEvent.objects.get(action=AuditAction.ADMIN_ACTION).ip_address == "10.0.0.1"

@@ -81,6 +81,33 @@ def test_create_super_admin_errors(monkeypatch):
     assert not User.objects.filter(role=Role.SUPER_ADMIN).exists()  # all rolled back
 
 
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("admin", "username is reserved"),
+        ("Support", "username is reserved"),
+        ("ops lead", "username must be 3 to 32 characters"),
+        ("o", "username must be 3 to 32 characters"),
+    ],
+)
+def test_create_super_admin_applies_the_api_username_rules(username, message):
+    with pytest.raises(CommandError, match=message):
+        _run("create_super_admin", Wallet().address, "--username", username)
+    assert not User.objects.filter(role=Role.SUPER_ADMIN).exists()  # rolled back
+    assert not AuditEvent.objects.filter(action=AuditAction.ROLE_CHANGED).exists()
+
+
+def test_create_super_admin_honours_extra_reserved_names(settings):
+    address = Wallet().address
+    _run("create_super_admin", address, "--username", "ops_chief")
+    assert User.objects.get(address=address).username == "ops_chief"
+    settings.RESERVED_USERNAMES_EXTRA = ["ops_lead", "ops_chief"]
+    with pytest.raises(CommandError, match="username is reserved"):
+        _run("create_super_admin", Wallet().address, "--username", "OPS_LEAD")
+    # Naming the account's own current name again is not a change, so not refused.
+    assert "Promoted" in _run("create_super_admin", address, "--username", "ops_chief")
+
+
 def test_grant_and_revoke_role(user, super_admin):
     assert "is now admin" in _run("grant_role", user.address, "admin")
     assert "is already admin" in _run("grant_role", str(user.pk), "admin")

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Role, SignIn, User
+from accounts.models import AuditAction, AuditEvent, Role, SignIn, User
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -402,6 +402,55 @@ def test_cookie_delete_needs_allowed_origin(api_client, wallet):
     response = api_client.delete("/users", HTTP_ORIGIN="https://pump.fun")
     assert response.status_code == 200
     assert response.cookies["auth_token"].value == ""
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "https://evil.example", "HTTP_REFERER": "https://pump.fun/profile"},
+        {"HTTP_REFERER": "https://evil.example/page"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_cookie_delete_from_a_foreign_origin_is_403_and_changes_nothing(
+    api_client, wallet, foreign
+):
+    login = api_client.post("/auth/login", wallet.login_body(), format="json")
+    assert login.status_code == 201
+    assert api_client.cookies["auth_token"].value == login.json()["token"]
+    register = api_client.post(
+        "/users/register",
+        {"username": "alice", "email": "a@x.io"},
+        format="json",
+        HTTP_ORIGIN="https://pump.fun",
+    )
+    assert register.status_code == 201
+    before = User.objects.get(address=wallet.address)
+    sign_ins_before = list(SignIn.objects.filter(user=before).values("pk", "revoked_at"))
+    assert sign_ins_before and sign_ins_before[0]["revoked_at"] is None
+
+    response = api_client.delete("/users", **foreign)
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["statusCode"] == 403 and body["error"] == "Forbidden"
+    assert "auth_token" not in response.cookies  # the cookie is neither cleared nor replaced
+    after = User.objects.get(pk=before.pk)
+    assert (after.address, after.username, after.email, after.role, after.is_banned) == (
+        before.address,
+        "alice",
+        "a@x.io",
+        before.role,
+        False,
+    )
+    assert list(SignIn.objects.filter(user=after).values("pk", "revoked_at")) == sign_ins_before
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_DELETED).exists()
+    # The same cookie still authenticates: the account and its sign-in are intact.
+    profile = api_client.get("/auth/my-profile")
+    assert profile.status_code == 200
+    assert profile.json()["id"] == str(before.pk)
+    assert profile.json()["username"] == "alice"
 
 
 def test_wrong_method_is_405_json(auth_client):

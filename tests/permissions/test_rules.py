@@ -35,6 +35,25 @@ def test_role_rules(role, banned, admin, super_admin):
     assert rules.is_super_admin(user) is super_admin
 
 
+@pytest.mark.parametrize(
+    ("role", "banned", "edit"),
+    [
+        (Role.USER, False, False),
+        (Role.ADMIN, False, False),
+        (Role.SUPER_ADMIN, False, True),
+        (Role.SUPER_ADMIN, True, False),
+    ],
+)
+def test_jurisdiction_edit_rule_and_admin_site_permissions(role, banned, edit):
+    user = _user(role, banned)
+    assert rules.can_edit_jurisdictions(user) is edit
+    for action in ("add", "change", "delete"):
+        perm = f"permissions.{action}_blockedjurisdiction"
+        assert rules.has_staff_permission(user, perm) is edit
+    view = "permissions.view_blockedjurisdiction"
+    assert rules.has_staff_permission(user, view) is rules.is_admin(user)
+
+
 def test_anonymous_is_nothing():
     assert rules.is_admin(AnonymousUser()) is False
     assert rules.is_super_admin(AnonymousUser()) is False

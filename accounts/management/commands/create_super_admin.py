@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from accounts import moderation
 from accounts.management.operator import service_errors, user_describe
+from accounts.usernames import username_problem
 
 
 class Command(BaseCommand):
@@ -22,7 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("address", help="the wallet's base58 Solana address")
-        parser.add_argument("--username", help="username for the admin site sign-in")
+        parser.add_argument(
+            "--username",
+            help="username for the admin site sign-in (the API's rules: 3-32 letters, digits "
+            "or underscores, not a reserved name)",
+        )
         parser.add_argument("--email", help="contact email of the staff member")
         group = parser.add_mutually_exclusive_group()
         group.add_argument(
@@ -50,8 +55,13 @@ class Command(BaseCommand):
             with transaction.atomic(), service_errors():
                 user, created = moderation.super_admin_ensure(address=options["address"])
                 fields = []
-                if options["username"]:
-                    user.username = options["username"]
+                username = options["username"]
+                if username and username != user.username:
+                    # The API's rules (format and reserved names), by the same function.
+                    problem = username_problem(username)
+                    if problem is not None:
+                        raise CommandError(f"username {problem}")
+                    user.username = username
                     fields.append("username")
                 if options["email"]:
                     user.email = options["email"]
