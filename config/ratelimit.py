@@ -183,34 +183,42 @@ def _count(request: Any, hits: list[tuple[str, str, str]]) -> list[Usage]:
         raise CacheUnavailable() from exc
 
 
+# INCR each counter, and give a new one its expiry: every counter of a request in one
+# Redis command (a Lua script runs atomically), instead of two round trips per counter.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+end
+return counts
+"""
+_count_script = None
+
+
 def _count_pipelined(hits: list[tuple[str, str, str]]) -> list[Usage]:
-    """Every counter of a request in one Redis round trip (INCR, and EXPIRE on a new key).
+    """Every counter of a request in one Redis round trip.
 
     The keys and windows are django-ratelimit's own (``get_usage`` reads the same counters);
-    only the two round trips per counter of its add-then-incr become one pipeline.
+    only its add-then-incr, two round trips per counter, becomes one script call.
     """
+    global _count_script
     cache = caches["default"]
     counters = []
     for scope, value, rate in hits:
         limit, period = _split_rate(rate)
         window = _get_window(value, period)
         key = cache.make_and_validate_key(_make_cache_key(scope, window, rate, value, ALL))
-        counters.append((key, limit, period, window))
+        counters.append((key, limit, period + EXPIRATION_FUDGE, window))
     client = cache._cache.get_client(counters[0][0], write=True)
-    pipeline = client.pipeline(transaction=False)
-    for key, _limit, period, _window in counters:
-        pipeline.incr(key)
-        pipeline.expire(key, period + EXPIRATION_FUDGE, nx=True)
-    replies = pipeline.execute()
-    now = int(time.time())
+    if _count_script is None:
+        _count_script = client.register_script(_COUNT_SCRIPT)
+    counts = _count_script(
+        keys=[key for key, *_ in counters], args=[ttl for _, _, ttl, _ in counters], client=client
+    )
     return [
-        Usage(
-            limit=limit,
-            remaining=max(0, limit - count),
-            reset=now + (window - now),
-            exceeded=count > limit,
-        )
-        for (_key, limit, _period, window), count in zip(counters, replies[::2], strict=True)
+        Usage(limit=limit, remaining=max(0, limit - count), reset=window, exceeded=count > limit)
+        for (_key, limit, _ttl, window), count in zip(counters, counts, strict=True)
     ]
 
 
