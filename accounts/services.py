@@ -181,11 +181,14 @@ def wallet_sign_in(
     now = now or timezone.now()
     if not solana.verify_message(proof.public_key, proof.message, proof.signature):
         raise SignInFailed()
-    if not User.objects.filter(address=proof.address).exists():
+    # A returning wallet is one read; only a first sign-in counts against the new-account cap.
+    user, created = User.objects.filter(address=proof.address).first(), False
+    if user is None:
         _new_account_allow(ip_address)
     with transaction.atomic():
         _proof_consume(proof)
-        user, created = _user_get_or_create(proof.address)
+        if user is None:
+            user, created = _user_get_or_create(proof.address)
         if user.is_banned:
             raise AccountBanned()
         user.last_login = now
