@@ -23,8 +23,9 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The whole suite; PYTEST_ARGS narrows it (e.g. PYTEST_ARGS="-m 'not system'").
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Real gunicorn instances against a private PostgreSQL and Redis (see README "Reliability").
 test-system: install
