@@ -11,7 +11,7 @@ rate that had no error and a p95 (counted from when each request was due, so tim
 queued in the client counts too) under ``--max-p95-ms``; ``--rate auto`` soaks at
 ``--auto-fraction`` (70 %) of it.
 
-    .venv/bin/python bench/soak.py --rate auto          # find the maximum, 10 minutes at 70 %
+    .venv/bin/python bench/soak.py                      # find the maximum, 10 minutes at 70 %
     .venv/bin/python bench/soak.py --find-max --duration 0   # only measure the maximum
     .venv/bin/python bench/soak.py --duration 60 --rate 60 --json soak.json
 """
