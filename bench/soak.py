@@ -2,11 +2,17 @@
 
 Starts its own private PostgreSQL and Redis and N gunicorn instances (the system suite's
 harness, same ports), then sends sign-ins with real keypairs, profile reads, refreshes,
-logouts and, when the endpoint exists, registrations, at a fixed rate, round-robin over the
-instances. Every interval it prints requests, errors, latency percentiles and the RSS of
-every worker; at the end a summary (errors must be 0, RSS growth should stay under 10 %).
+logouts and registrations at a fixed rate, round-robin over the instances. Every interval
+it prints requests, errors, latency percentiles and the RSS of every worker; at the end a
+summary (errors must be 0, RSS growth should stay under 10 %).
 
-    .venv/bin/python bench/soak.py                      # 10 minutes at 40 requests/s
+``--find-max`` first ramps the rate in short steps on the same stack and takes the highest
+rate that had no error and a p95 (counted from when each request was due, so time spent
+queued in the client counts too) under ``--max-p95-ms``; ``--rate auto`` soaks at
+``--auto-fraction`` (70 %) of it.
+
+    .venv/bin/python bench/soak.py                      # find the maximum, 10 minutes at 70 %
+    .venv/bin/python bench/soak.py --find-max --duration 0   # only measure the maximum
     .venv/bin/python bench/soak.py --duration 60 --rate 60 --json soak.json
 """
 
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import sys
 import threading
 import time
@@ -50,7 +57,8 @@ class Traffic:
         self.registrations = registrations
         self.sessions: list[dict] = []
         self.lock = threading.Lock()
-        self.samples: list[tuple[float, str, int | None, float]] = []  # (t, action, status, s)
+        # (finished at, action, status, seconds on the wire, seconds since the request was due)
+        self.samples: list[tuple[float, str, int | None, float, float]] = []
         self.turn = 0
 
     def _base(self) -> str:
@@ -70,11 +78,12 @@ class Traffic:
             self.sessions.append(session)
             del self.sessions[:-500]  # a bounded pool of live sessions
 
-    def _record(self, action: str, reply) -> None:
+    def _record(self, action: str, reply, due: float) -> None:
+        now = time.monotonic()
         with self.lock:
-            self.samples.append((time.monotonic(), action, reply.status, reply.elapsed))
+            self.samples.append((now, action, reply.status, reply.elapsed, now - due))
 
-    def one(self) -> None:
+    def one(self, due: float) -> None:
         actions = [a for a in WEIGHTS if a != "register" or self.registrations]
         action = random.choices(actions, [WEIGHTS[a] for a in actions])[0]
         session = None if action == "login" else self._take()
@@ -99,7 +108,7 @@ class Traffic:
             reply = call(
                 base, "POST", "/users/register", {"username": name}, token=session["token"]
             )
-        self._record(action, reply)
+        self._record(action, reply, due)
         if session is not None and reply.status is not None and reply.status < 300:
             self._give_back(session)
 
@@ -114,13 +123,29 @@ def _percentile(values: list[float], fraction: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=600, help="seconds (default 600)")
-    parser.add_argument("--rate", type=float, default=40, help="requests per second")
+    parser.add_argument(
+        "--rate", default="auto", help="requests per second, or auto: --auto-fraction of the max"
+    )
+    parser.add_argument("--find-max", action="store_true", help="measure the maximum first")
+    parser.add_argument("--max-p95-ms", type=float, default=250, help="bound for --find-max")
+    parser.add_argument("--step-seconds", type=float, default=10, help="--find-max step length")
+    parser.add_argument("--start-rate", type=float, default=20, help="--find-max first rate")
+    parser.add_argument("--rate-step", type=float, default=10, help="--find-max increment")
+    parser.add_argument("--max-rate", type=float, default=400, help="--find-max upper bound")
+    parser.add_argument("--auto-fraction", type=float, default=0.7)
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
     parser.add_argument("--interval", type=float, default=10, help="report every N seconds")
     parser.add_argument("--concurrency", type=int, default=16, help="client threads")
     parser.add_argument("--json", type=Path, help="write the report here")
     args = parser.parse_args()
+    # SIGTERM (and SIGINT, which a background shell ignores) end the run through the
+    # finally below, so every process started here is stopped by its PID.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.rate == "auto":
+        args.find_max = True
+    else:
+        args.rate = float(args.rate)
 
     postgres, redis_server, instances = PrivatePostgres(), PrivateRedis(), []
     try:
@@ -138,7 +163,14 @@ def main() -> int:
         register = call(bases[0], "POST", "/users/register", {}, token=probe.body["token"])
         # Registrations join the mix once the endpoint exists (it answers 400 to {}).
         traffic = Traffic(bases, registrations=register.status == 400)
-        report = run(traffic, instances, args)
+        found = find_max(traffic, args) if args.find_max else None
+        if args.rate == "auto":
+            if not found:
+                print("no rate met the bound; nothing to soak at")
+                return 1
+            args.rate = round(found["max_rate"] * args.auto_fraction, 1)
+        report = run(traffic, instances, args) if args.duration > 0 else {"errors": 0}
+        report["find_max"] = found
     finally:
         for instance in instances:
             instance.cleanup()
@@ -149,12 +181,68 @@ def main() -> int:
     return 0 if report["errors"] == 0 else 1
 
 
+def _drive(traffic: Traffic, pool: ThreadPoolExecutor, rate: float, seconds: float) -> None:
+    """Open loop: request n is due at n / rate; bounded by ``seconds`` and the count."""
+    started = time.monotonic()
+    for count in range(int(seconds * rate)):
+        due = started + count / rate
+        now = time.monotonic()
+        if due > now:
+            time.sleep(due - now)
+        pool.submit(traffic.one, due)
+
+
+def find_max(traffic: Traffic, args: argparse.Namespace) -> dict | None:
+    """Raise the rate step by step; the maximum is the last step with no error, p95 (from
+    due time) under the bound, and every request answered within the step plus 2 s."""
+    print(
+        f"find-max: steps of {args.step_seconds:.0f} s from {args.start_rate} req/s by "
+        f"{args.rate_step}, bound p95 <= {args.max_p95_ms} ms and 0 errors"
+    )
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:  # warm up, not counted
+        _drive(traffic, pool, args.start_rate / 2, min(args.step_seconds, 5))
+    best, steps = None, []
+    rate = args.start_rate
+    for _ in range(200):  # bounded in steps as well as by --max-rate
+        if rate > args.max_rate:
+            break
+        seen = len(traffic.samples)
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+            _drive(traffic, pool, rate, args.step_seconds)
+        drained_after = time.monotonic() - started - args.step_seconds
+        with traffic.lock:
+            window = traffic.samples[seen:]
+        errors = sum(1 for s in window if s[2] not in EXPECTED[s[1]])
+        p95 = _percentile([s[4] for s in window], 0.95) * 1000
+        step = {
+            "rate": rate,
+            "requests": len(window),
+            "achieved_per_s": round(len(window) / (args.step_seconds + drained_after), 1),
+            "errors": errors,
+            "p95_from_due_ms": round(p95, 1),
+        }
+        steps.append(step)
+        ok = errors == 0 and p95 <= args.max_p95_ms and drained_after <= 2
+        print(f"  {json.dumps(step)} {'ok' if ok else 'over the bound'}")
+        if not ok:
+            break
+        best = rate
+        rate += args.rate_step
+    if best is None:
+        return None
+    print(f"find-max: maximum {best} req/s")
+    return {"max_rate": best, "max_p95_ms": args.max_p95_ms, "steps": steps}
+
+
 def run(traffic: Traffic, instances: list[Gunicorn], args: argparse.Namespace) -> dict:
     started = time.monotonic()
     end = started + args.duration
+    seen_before = len(traffic.samples)  # samples of --find-max are not the soak's
+    workers_at_start = sorted(pid for i in instances for pid in i.worker_pids())
     intervals = []
     next_report = started + args.interval
-    seen = 0
+    seen = seen_before
     print(f"soak: {args.duration:.0f} s at {args.rate} req/s over {len(instances)} instances")
     print(
         f"{'t':>6} {'req':>6} {'err':>4} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  worker RSS MiB"
@@ -168,7 +256,7 @@ def run(traffic: Traffic, instances: list[Gunicorn], args: argparse.Namespace) -
                 time.sleep(due - now)
             if time.monotonic() > end:
                 break
-            pool.submit(traffic.one)
+            pool.submit(traffic.one, due)
             if time.monotonic() >= next_report or count == total - 1:
                 with traffic.lock:
                     window = traffic.samples[seen:]
@@ -191,11 +279,12 @@ def run(traffic: Traffic, instances: list[Gunicorn], args: argparse.Namespace) -
                     f"{row['p95_ms']:>7} {row['p99_ms']:>7}  {row['worker_rss_mib']}"
                 )
                 next_report += args.interval
-    samples = traffic.samples
+    samples = traffic.samples[seen_before:]
     failures = [s for s in samples if s[2] not in EXPECTED[s[1]]]
     by_action: dict[str, int] = {}
     for sample in samples:
         by_action[sample[1]] = by_action.get(sample[1], 0) + 1
+    workers_now = sorted(pid for i in instances for pid in i.worker_pids())
     first = sum(intervals[0]["worker_rss_mib"]) if intervals else 0
     last = sum(intervals[-1]["worker_rss_mib"]) if intervals else 0
     latencies = [sample[3] for sample in samples]
@@ -209,9 +298,11 @@ def run(traffic: Traffic, instances: list[Gunicorn], args: argparse.Namespace) -
         "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1),
         "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1),
         "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1),
+        "p95_from_due_ms": round(_percentile([s[4] for s in samples], 0.95) * 1000, 1),
         "worker_rss_first_mib": round(first, 1),
         "worker_rss_last_mib": round(last, 1),
         "worker_rss_growth_pct": round((last - first) / first * 100, 1) if first else None,
+        "workers_replaced": workers_now != workers_at_start,
         "intervals": intervals,
     }
     summary = {key: value for key, value in report.items() if key != "intervals"}

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,6 +277,10 @@ def app_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str
         "REDIS_URL": redis_url,
         "DB_CONNECT_TIMEOUT": "3",
         "LOG_LEVEL": "WARNING",
+        # gunicorn.conf.py (read from the working directory) recycles workers every ~1000
+        # requests; here the same workers live on, so a worker that is replaced was killed
+        # and the soak's RSS over time is the RSS of the same processes.
+        "GUNICORN_MAX_REQUESTS": "0",
         **GENEROUS_RATE_LIMITS,
     }
     env.update(extra)
@@ -344,6 +349,12 @@ class Gunicorn:
             return [int(pid) for pid in children.read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
             return []
+
+    def kill_worker(self, pid: int) -> None:
+        """SIGKILL one of this instance's workers (never anything else)."""
+        if pid not in self.worker_pids():
+            raise ValueError(f"{pid} is not a worker of gunicorn {self.name}")
+        os.kill(pid, signal.SIGKILL)
 
     def worker_rss_kib(self) -> dict[int, int]:
         rss = {}
@@ -458,11 +469,26 @@ class KeyPair:
 
 
 # --- Load ------------------------------------------------------------------------------------
+@dataclass
+class Write:
+    """A registration or account deletion sent by ``Load``."""
+
+    kind: str  # "register" or "delete"
+    reply: Reply
+    address: str
+    username: str | None  # the name asked for (a deletion: the one registered before, if any)
+    token: str
+    phase: str
+
+
 class Load:
     """Threads of wallets signing in, reading their profile and refreshing, round-robin over
-    the instances, until stopped; bounded in requests and seconds either way.
+    the instances, until stopped; bounded in requests and seconds either way. Every second
+    wallet then registers a username and every third deletes its account (after registering
+    or not), so registrations and deletions are cut off by whatever the test does too.
 
-    Every reply is kept with the phase that was current when its request started.
+    Every reply is kept with the phase that was current when its request started;
+    ``writes`` keeps every registration and deletion with what it was about.
     """
 
     def __init__(
@@ -480,6 +506,7 @@ class Load:
         self.phase = "before"
         self.replies: list[Reply] = []
         self.login_bodies: list[tuple[Reply, dict[str, Any], str]] = []
+        self.writes: list[Write] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._workers: list[threading.Thread] = []
@@ -522,6 +549,24 @@ class Load:
             self._record(call(other, "GET", "/auth/my-profile", token=token), "profile")
             self._record(call(base, "POST", "/auth/refresh", {"refreshToken": refresh}), "refresh")
             sent += 2
+            address, username = body["address"], None
+            if turn % 2 == 0:
+                username = f"load_{uuid.uuid4().hex[:24]}"
+                self._write("register", address, username, token, other)
+                sent += 1
+            if turn % 3 == 0:
+                self._write("delete", address, username, token, base)
+                sent += 1
+
+    def _write(self, kind: str, address: str, username: str | None, token: str, base: str) -> None:
+        phase = self.phase
+        if kind == "register":
+            reply = call(base, "POST", "/users/register", {"username": username}, token=token)
+        else:
+            reply = call(base, "DELETE", "/users", token=token)
+        self._record(reply, kind)
+        with self._lock:
+            self.writes.append(Write(kind, reply, address, username, token, phase))
 
     def start(self) -> Load:
         for index in range(self.threads):
@@ -540,10 +585,19 @@ class Load:
 
 
 def integrity_problems(pg: PrivatePostgres) -> list[str]:
-    """Partial writes a sign-in could leave behind, if it were not one transaction.
+    """Partial writes a sign-in, a registration or a deletion could leave behind, if each
+    were not one transaction.
 
-    Every account made by a sign-in has a sign-in row, and every used sign-in proof belongs
-    to exactly one sign-in (the suite signs in with pump.fun's form only: one proof each).
+    A sign-in writes its used proof, the account (when new), the sign-in row and its
+    ``sign_in.succeeded`` audit event together (the suite signs in with pump.fun's form
+    only: one proof each). A deletion removes the account and all its sign-ins but keeps
+    the used proofs and the events (whose ``subject_uuid`` outlives the account). So:
+
+    - every account made by a sign-in has a sign-in row;
+    - used proofs and successful sign-in events are as many;
+    - every sign-in row has its event, and every event's sign-in row exists unless its
+      account was deleted (a missing row of a live account is a half-done deletion);
+    - a registration sets the username and its change time together.
     """
     problems = []
     orphans = pg.query(
@@ -553,7 +607,76 @@ def integrity_problems(pg: PrivatePostgres) -> list[str]:
     if orphans:
         problems.append(f"{orphans} accounts without a sign-in")
     proofs = pg.query("SELECT count(*) FROM accounts_usedsigninproof WHERE key LIKE %s", ("sig:%",))
-    sign_ins = pg.query("SELECT count(*) FROM accounts_signin")
-    if proofs[0][0] != sign_ins[0][0]:
-        problems.append(f"{proofs[0][0]} used proofs but {sign_ins[0][0]} sign-ins")
+    events = pg.query(
+        "SELECT count(*) FROM accounts_auditevent WHERE action = %s", ("sign_in.succeeded",)
+    )
+    if proofs[0][0] != events[0][0]:
+        problems.append(f"{proofs[0][0]} used proofs but {events[0][0]} successful sign-ins")
+    unrecorded = pg.query(
+        "SELECT count(*) FROM accounts_signin s WHERE NOT EXISTS (SELECT 1 FROM "
+        "accounts_auditevent e WHERE e.action = %s AND e.detail->>'signInId' = s.id::text)",
+        ("sign_in.succeeded",),
+    )[0][0]
+    if unrecorded:
+        problems.append(f"{unrecorded} sign-ins without their sign-in event")
+    half_deleted = pg.query(
+        "SELECT count(*) FROM accounts_auditevent e JOIN accounts_user u ON u.id = e.subject_uuid"
+        " WHERE e.action = %s AND NOT EXISTS (SELECT 1 FROM accounts_signin s"
+        " WHERE s.id::text = e.detail->>'signInId')",
+        ("sign_in.succeeded",),
+    )[0][0]
+    if half_deleted:
+        problems.append(f"{half_deleted} sign-ins missing from accounts that still exist")
+    half_registered = pg.query(
+        "SELECT count(*) FROM accounts_user WHERE (username IS NULL) <> "
+        "(username_changed_at IS NULL)"
+    )[0][0]
+    if half_registered:
+        problems.append(f"{half_registered} accounts with a username but no change time or back")
+    return problems
+
+
+def write_outcome_problems(pg: PrivatePostgres, writes: list[Write], base: str) -> list[str]:
+    """Each registration and deletion happened entirely or not at all, whatever its answer.
+
+    A registration answered 201 is there (unless the account was deleted after); one that
+    got no 201 left the account either registered with that name or untouched, and sending
+    it again now gives 201 (nothing was written) or 409 (all of it was). A deletion answered
+    200 left no account; one that got no 200 left the account gone or whole (its one
+    sign-in), and sending it again gives 200 (nothing was written) or 401 (all of it was:
+    the token's sign-in went with the account). Sends at most one request per write.
+    """
+    problems = []
+    deleted = {w.address for w in writes if w.kind == "delete"}
+    for write in writes:
+        rows = pg.query(
+            "SELECT u.username, (SELECT count(*) FROM accounts_signin s WHERE s.user_id = u.id)"
+            " FROM accounts_user u WHERE u.address = %s",
+            (write.address,),
+        )
+        what = f"{write.kind} of {write.address} answered {write.reply.status}"
+        if write.kind == "register":
+            if rows and rows[0][0] not in (None, write.username):
+                problems.append(f"{what}: username {rows[0][0]!r}")
+            elif write.reply.status == 201 and not rows and write.address not in deleted:
+                problems.append(f"{what}: the account is gone")
+            elif write.reply.status == 201 and rows and rows[0][0] != write.username:
+                problems.append(f"{what}: not registered")
+            elif write.reply.status != 201 and rows and write.address not in deleted:
+                again = call(
+                    base, "POST", "/users/register", {"username": write.username}, token=write.token
+                )
+                expected = 201 if rows[0][0] is None else 409
+                if again.status != expected:
+                    problems.append(f"{what}: sent again {again.status}, expected {expected}")
+        else:
+            if write.reply.status == 200 and rows:
+                problems.append(f"{what}: the account is still there")
+            elif rows and rows[0][1] != 1:
+                problems.append(f"{what}: the account is left with {rows[0][1]} sign-ins")
+            elif write.reply.status != 200:
+                again = call(base, "DELETE", "/users", token=write.token)
+                expected = 200 if rows else 401
+                if again.status != expected:
+                    problems.append(f"{what}: sent again {again.status}, expected {expected}")
     return problems

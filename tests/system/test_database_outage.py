@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.system.harness import Load, call, integrity_problems, wait_until
+from tests.system.harness import (
+    Load,
+    call,
+    integrity_problems,
+    wait_until,
+    write_outcome_problems,
+)
 
 pytestmark = pytest.mark.system
 
@@ -53,8 +59,11 @@ def test_database_outage_under_load(instance_a, instance_b, postgres):
     after = [r for r in replies if r.label.startswith("after:")]
     assert after and {r.status for r in after} <= {200, 201}
 
-    # No partial writes: each sign-in wrote its proof, account and sign-in row, or nothing.
+    # No partial writes: each sign-in wrote its proof, account and sign-in row, or nothing;
+    # each registration and deletion (in the load too) happened entirely or not at all.
     assert integrity_problems(postgres) == []
+    assert {w.kind for w in load.writes} == {"register", "delete"}
+    assert write_outcome_problems(postgres, load.writes, instance_b.base) == []
     # A sign-in answered 503 either wrote nothing (sending it again now succeeds) or, had
     # its commit landed before the crash, everything (then it is a replay of a sign-in).
     failed = [(body, reply) for reply, body, _ in load.login_bodies if reply.status == 503]

@@ -1,11 +1,8 @@
 """A worker killed with SIGKILL mid-load: the master replaces it, nothing else is hurt."""
 
-import os
-import signal
-
 import pytest
 
-from tests.system.harness import Load, integrity_problems, wait_until
+from tests.system.harness import Load, integrity_problems, wait_until, write_outcome_problems
 
 pytestmark = pytest.mark.system
 
@@ -17,7 +14,7 @@ def test_worker_killed_mid_load(start_instance, postgres):
         load.wait_for(lambda: load.count(phase="before", ok=True) >= 30, seconds=30, what="load")
         workers = instance.worker_pids()
         victim = workers[0]
-        os.kill(victim, signal.SIGKILL)
+        instance.kill_worker(victim)
         load.phase = "after"
         wait_until(
             lambda: victim not in instance.worker_pids() and len(instance.worker_pids()) == 3,
@@ -37,5 +34,7 @@ def test_worker_killed_mid_load(start_instance, postgres):
     answered = [r for r in replies if r.status is not None]
     assert {r.status for r in answered} <= {200, 201}, {r.status for r in answered}
     assert instance.process.poll() is None  # the master itself is fine
-    # A sign-in cut off mid-transaction was rolled back entirely.
+    # A sign-in, registration or deletion cut off mid-transaction was rolled back entirely.
     assert integrity_problems(postgres) == []
+    assert {w.kind for w in load.writes} == {"register", "delete"}
+    assert write_outcome_problems(postgres, load.writes, instance.base) == []
