@@ -210,7 +210,12 @@ def _count_pipelined(hits: list[tuple[str, str, str]]) -> list[Usage]:
         window = _get_window(value, period)
         key = cache.make_and_validate_key(_make_cache_key(scope, window, rate, value, ALL))
         counters.append((key, limit, period + EXPIRATION_FUDGE, window))
-    client = cache._cache.get_client(counters[0][0], write=True)
+    # Django builds a new client object (and its callback tables) per call; one per cache
+    # instance (per thread), on the same shared connection pool, is enough.
+    client = getattr(cache, "_rate_limit_client", None)
+    if client is None:
+        client = cache._cache.get_client(write=True)
+        cache._rate_limit_client = client
     if _count_script is None:
         _count_script = client.register_script(_COUNT_SCRIPT)
     counts = _count_script(
