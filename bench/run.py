@@ -304,7 +304,8 @@ def main() -> None:
             service.stop()
             ceiling.stop()
         report.append(table(f"{size} database ({users:,} users)", ceiling_result, results, rss))
-    print("\n".join(report))
+        print(report[-1], flush=True)
+    print("\n" + "\n".join(report))
 
 
 if __name__ == "__main__":
