@@ -63,19 +63,33 @@ def _run_per_user(
 
 
 # --- Users -----------------------------------------------------------------------------------
-class RegisteredFilter(admin.SimpleListFilter):
-    title = "registered"
-    parameter_name = "registered"
+def presence_filter(
+    *, title: str, parameter: str, field: str, present: tuple[str, str], absent: tuple[str, str]
+) -> type[admin.SimpleListFilter]:
+    """A list filter on whether ``field`` is set; ``present``/``absent`` are (value, label)."""
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
-        return [("yes", "Yes"), ("no", "No")]
+    class PresenceFilter(admin.SimpleListFilter):
+        parameter_name = parameter
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "yes":
-            return queryset.filter(username__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(username__isnull=True)
-        return queryset
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+            return [present, absent]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            if self.value() in (present[0], absent[0]):
+                return queryset.filter(**{f"{field}__isnull": self.value() == absent[0]})
+            return queryset
+
+    PresenceFilter.title = title
+    return PresenceFilter
+
+
+RegisteredFilter = presence_filter(
+    title="registered",
+    parameter="registered",
+    field="username",
+    present=("yes", "Yes"),
+    absent=("no", "No"),
+)
 
 
 class JoinedFilter(admin.DateFieldListFilter):
@@ -271,19 +285,13 @@ class UserAdmin(admin.ModelAdmin):
 
 
 # --- Sessions (sign-ins) ---------------------------------------------------------------------
-class LiveFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
-        return [("live", "Live"), ("revoked", "Revoked")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "live":
-            return queryset.filter(revoked_at__isnull=True)
-        if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
-        return queryset
+RevokedFilter = presence_filter(
+    title="state",
+    parameter="state",
+    field="revoked_at",
+    present=("revoked", "Revoked"),
+    absent=("live", "Live"),
+)
 
 
 @admin.register(SignIn)
@@ -297,7 +305,7 @@ class SignInAdmin(admin.ModelAdmin):
         "is_live",
         "revoked_reason",
     ]
-    list_filter = [LiveFilter, "created_at", "revoked_reason"]
+    list_filter = [RevokedFilter, "created_at", "revoked_reason"]
     search_fields = ["user__address", "user__username", "ip_address", "user_agent"]
     list_select_related = ["user"]
     ordering = ["-created_at"]

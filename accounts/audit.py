@@ -91,30 +91,26 @@ def audit_scrub_user(user_id: uuid.UUID | str) -> int:
 
 
 # --- Staff sign-in to the admin site (Django's auth signals) ---------------------------------
-def _on_staff_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs) -> None:
-    if request is None:
-        return
+def _staff_event(action: str, request: HttpRequest, user: User) -> None:
     audit_record(
-        action=AuditAction.STAFF_SIGN_IN_SUCCEEDED,
+        action=action,
         actor=user,
         subject=user,
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
+
+
+def _on_staff_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs) -> None:
+    if request is not None:
+        _staff_event(AuditAction.STAFF_SIGN_IN_SUCCEEDED, request, user)
 
 
 def _on_staff_logged_out(
     sender: Any, request: HttpRequest | None, user: User | None, **kwargs
 ) -> None:
-    if request is None or user is None:
-        return
-    audit_record(
-        action=AuditAction.STAFF_LOGOUT,
-        actor=user,
-        subject=user,
-        ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
+    if request is not None and user is not None:
+        _staff_event(AuditAction.STAFF_LOGOUT, request, user)
 
 
 def _on_staff_login_failed(

@@ -386,27 +386,21 @@ class UserRegisterApi(APIView):
         return Response(profile_body(user), status=status.HTTP_201_CREATED)
 
 
+_PROFILE_UPDATE_SCHEMA = extend_schema(
+    summary="Update the caller's own profile (POST and PATCH alike)",
+    tags=["users"],
+    request=ProfileUpdateInputSerializer,
+    examples=[_UPDATE_EXAMPLE],
+    responses={
+        200: _PROFILE_RESPONSE,
+        409: error_response("The username is taken.", _USERNAME_TAKEN),
+    },
+)
+
+
 @extend_schema_view(
-    post=extend_schema(
-        summary="Update the caller's own profile",
-        tags=["users"],
-        request=ProfileUpdateInputSerializer,
-        examples=[_UPDATE_EXAMPLE],
-        responses={
-            200: _PROFILE_RESPONSE,
-            409: error_response("The username is taken.", _USERNAME_TAKEN),
-        },
-    ),
-    patch=extend_schema(
-        summary="Update the caller's own profile (same as POST)",
-        tags=["users"],
-        request=ProfileUpdateInputSerializer,
-        examples=[_UPDATE_EXAMPLE],
-        responses={
-            200: _PROFILE_RESPONSE,
-            409: error_response("The username is taken.", _USERNAME_TAKEN),
-        },
-    ),
+    post=_PROFILE_UPDATE_SCHEMA,
+    patch=_PROFILE_UPDATE_SCHEMA,
     delete=extend_schema(
         summary="Delete the caller's account and its personal data",
         tags=["users"],
