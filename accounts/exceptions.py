@@ -74,3 +74,11 @@ class TooManyNewAccounts(ServiceError):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
+
+
+class AccountGone(ServiceError):
+    """The caller's own account was deleted while its request was in flight: as for any
+    token whose account no longer exists, 401."""
+
+    status = HTTPStatus.UNAUTHORIZED
+    default_message = "Account no longer exists"

@@ -21,6 +21,7 @@ from accounts import solana
 from accounts.audit import audit_record, audit_scrub_user
 from accounts.exceptions import (
     AccountBanned,
+    AccountGone,
     AlreadyRegistered,
     LastSuperAdmin,
     SignatureReplayed,
@@ -30,7 +31,6 @@ from accounts.exceptions import (
     UsernameChangeTooSoon,
     UsernameInvalid,
     UsernameTaken,
-    UserNotFound,
 )
 from accounts.models import AuditAction, SignIn, UsedSignInProof, User
 from accounts.siws import SiwsMessage
@@ -351,8 +351,8 @@ def username_next_change_at(*, user: User) -> datetime | None:
 
 def _user_lock(user: User) -> User:
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
-    if locked is None:  # deleted by a concurrent request
-        raise UserNotFound()
+    if locked is None:  # deleted by a concurrent request (found by schemathesis)
+        raise AccountGone()
     return locked
 
 

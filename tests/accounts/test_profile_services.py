@@ -174,3 +174,20 @@ def test_public_lookup_unknown_or_malformed(identifier, user):
 def test_public_lookup_of_unknown_valid_address(db):
     with pytest.raises(exceptions.UserNotFound):
         selectors.user_get_public(identifier=Wallet().address)
+
+
+@pytest.mark.parametrize(
+    "flow",
+    [
+        lambda user: services.profile_update(user=user, bio="late"),
+        lambda user: services.user_register(user=user, username="late_name"),
+        lambda user: services.user_delete(user=user),
+    ],
+)
+def test_flows_on_an_account_deleted_mid_request_are_401(flow, user):
+    # Authenticated, then the account is deleted by a concurrent request (schemathesis
+    # found this as a 404): the token's account no longer exists, so 401.
+    User.objects.filter(pk=user.pk).delete()
+    with pytest.raises(exceptions.AccountGone) as raised:
+        flow(user)
+    assert raised.value.status == 401

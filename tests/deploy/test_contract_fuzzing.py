@@ -31,6 +31,8 @@ CHECKS = ",".join(
 def test_schemathesis_finds_nothing(production_server, tmp_path):
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file",
+        str(Path(__file__).with_name("schemathesis.toml")),
         "run",
         f"{production_server.base_url}/api/schema",
         "--checks",
