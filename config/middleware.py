@@ -29,24 +29,20 @@ class ApiResponseMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not self._is_admin_or_static(request):
+        if not is_admin_or_static(request):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, ServiceError):
             return error_response(exception.status, exception.message)
-        if settings.DEBUG and self._is_admin_or_static(request):
+        if settings.DEBUG and is_admin_or_static(request):
             return None
         if isinstance(exception, Http404):
             return error_response(404, "Not found")
         if isinstance(exception, PermissionDenied):
             return error_response(403, "Forbidden")
         return unexpected_error_response(request, exception)
-
-    @staticmethod
-    def _is_admin_or_static(request: HttpRequest) -> bool:
-        return is_admin_or_static(request)
 
 
 class RequestBodyLimitMiddleware:

@@ -81,6 +81,7 @@ def _api(base: str, method: str, path: str, body: dict | None = None, token: str
 def test_staff_bans_a_user_in_the_browser_and_the_api_refuses_its_token(live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.wait import WebDriverWait
 
     User.objects.create_user(username="moderator", password=STAFF_PASSWORD, role=Role.ADMIN)
     wallet = Wallet()
@@ -102,6 +103,9 @@ def test_staff_bans_a_user_in_the_browser_and_the_api_refuses_its_token(live_ser
     search = browser.find_element(By.ID, "searchbar")
     search.send_keys(wallet.address)
     browser.find_element(By.CSS_SELECTOR, "#changelist-search input[type=submit]").click()
+    # Wait for the searched list: right after the click the old, unfiltered page may still
+    # be the one the driver sees.
+    WebDriverWait(browser, 15).until(lambda driver: "q=" in driver.current_url)
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert len(rows) == 1 and wallet.address in rows[0].text
 
