@@ -82,3 +82,14 @@ class AccountGone(ServiceError):
 
     status = HTTPStatus.UNAUTHORIZED
     default_message = "Account no longer exists"
+
+
+class NotAllowed(ServiceError):
+    """A staff action the actor's role does not permit (``permissions.rules``)."""
+
+    status = HTTPStatus.FORBIDDEN
+    default_message = "You are not allowed to do that"
+
+
+class InvalidRole(ServiceError):
+    default_message = "Unknown role"

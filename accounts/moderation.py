@@ -10,7 +10,6 @@ import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from http import HTTPStatus
 from typing import Any
 
 from django.db import transaction
@@ -20,30 +19,17 @@ from django.utils import timezone
 
 from accounts import solana
 from accounts.audit import audit_record
-from accounts.exceptions import ServiceError
+from accounts.exceptions import (
+    InvalidRole,
+    LastSuperAdmin,
+    NotAllowed,
+    ServiceError,
+    UserNotFound,
+)
 from accounts.models import AuditAction, Role, SignIn, User
 from accounts.services import RevokeScope, sign_ins_revoke
 from config.client import client_ip
 from permissions import rules
-
-
-class NotAllowed(ServiceError):
-    status = HTTPStatus.FORBIDDEN
-    default_message = "You are not allowed to do that"
-
-
-class UserNotFound(ServiceError):
-    status = HTTPStatus.NOT_FOUND
-    default_message = "User not found"
-
-
-class LastSuperAdmin(ServiceError):
-    status = HTTPStatus.CONFLICT
-    default_message = "The last super-admin cannot lose the role"
-
-
-class InvalidRole(ServiceError):
-    default_message = "Unknown role"
 
 
 @dataclass(frozen=True)
@@ -156,7 +142,7 @@ def role_change_check(*, actor: User | None, user: User, role: str) -> None:
     if user.role == Role.SUPER_ADMIN and role != Role.SUPER_ADMIN:
         others = User.objects.filter(role=Role.SUPER_ADMIN, is_banned=False).exclude(pk=user.pk)
         if not others.exists():
-            raise LastSuperAdmin()
+            raise LastSuperAdmin("The last super-admin cannot lose the role")
 
 
 @transaction.atomic

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.audit import audit_record
-from accounts.exceptions import ServiceError
+from accounts.exceptions import NotAllowed, ServiceError
 from accounts.models import AuditAction, User
-from accounts.moderation import COMMAND, NotAllowed, Origin
+from accounts.moderation import COMMAND, Origin
 from permissions import rules
 from permissions.models import BlockedJurisdiction
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.exceptions import NotAllowed
 from accounts.models import AuditAction, AuditEvent, User
-from accounts.moderation import NotAllowed
 from permissions import jurisdictions
 from permissions.models import BlockedJurisdiction
 
