@@ -294,8 +294,21 @@ RevokedFilter = presence_filter(
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the service's flows: nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(SignIn)
-class SignInAdmin(admin.ModelAdmin):
+class SignInAdmin(ReadOnlyAdmin):
     list_display = [
         "user",
         "created_at",
@@ -329,15 +342,6 @@ class SignInAdmin(admin.ModelAdmin):
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         return lookup == "user__id__exact" or super().lookup_allowed(lookup, value, request)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(REVOKE_SESSIONS_PERMISSION)
 
@@ -358,7 +362,7 @@ class SignInAdmin(admin.ModelAdmin):
 
 # --- Audit trail (read-only for everyone) ----------------------------------------------------
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "actor_display", "subject_display", "ip_address"]
     list_filter = ["action", "created_at"]
     search_fields = ["subject__address", "subject__username", "actor__username", "ip_address"]
@@ -393,12 +397,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         return lookup in {"subject_uuid", "actor_uuid"} or super().lookup_allowed(
             lookup, value, request
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -175,19 +175,16 @@ def measure(
     wrk_env = os.environ | {"WRK_AUTH": tokens.read_text().split()[0], "WRK_THREADS": "2"}
     get_script, post_script = str(BENCH / "wrk/get.lua"), str(BENCH / "wrk/bodies.lua")
     ceiling_result, results = Result(), {e.name: Result() for e in ENDPOINTS}
+
+    def measure_ceiling() -> None:
+        url = f"http://127.0.0.1:{ceiling.port}/"
+        ceiling_result.samples.append(wrk(url, opts.seconds, opts.connections, wrk_env, get_script))
+
     for round_number in range(opts.rounds):
         order = ENDPOINTS if round_number % 2 == 0 else list(reversed(ENDPOINTS))
         ceiling_first = round_number % 2 == 0
         if ceiling_first:
-            ceiling_result.samples.append(
-                wrk(
-                    f"http://127.0.0.1:{ceiling.port}/",
-                    opts.seconds,
-                    opts.connections,
-                    wrk_env,
-                    get_script,
-                )
-            )
+            measure_ceiling()
         for endpoint in order:
             script, run_env = get_script, wrk_env
             if endpoint.bodies:
@@ -209,15 +206,7 @@ def measure(
                 flush=True,
             )
         if not ceiling_first:
-            ceiling_result.samples.append(
-                wrk(
-                    f"http://127.0.0.1:{ceiling.port}/",
-                    opts.seconds,
-                    opts.connections,
-                    wrk_env,
-                    get_script,
-                )
-            )
+            measure_ceiling()
         print(
             f"  [{size}] round {round_number + 1}: ceiling: "
             f"{ceiling_result.samples[-1].rps:.0f} req/s",
