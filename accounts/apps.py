@@ -8,5 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.audit import connect_staff_sign_in_signals
+        from accounts.sign_in_cache import connect_signals as connect_sign_in_cache_signals
 
         connect_staff_sign_in_signals()
+        connect_sign_in_cache_signals()

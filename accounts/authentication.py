@@ -31,7 +31,8 @@ class AccessTokenAuthentication(JWTAuthentication):
 
     The header wins over the cookie. A cookie-authenticated unsafe request must come from
     an allowed Origin, since browsers send the cookie on cross-site requests too.
-    Revocation is read from the database on every request, so it is immediate everywhere.
+    Revocation is read from the database on every request (through the sign-in cache, which
+    every revocation invalidates), so it is immediate everywhere.
     """
 
     www_authenticate_realm = "api"

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts import solana
+from accounts import sign_in_cache, solana
 from accounts.audit import audit_record
 from accounts.exceptions import (
     InvalidRole,
@@ -215,6 +215,7 @@ def sign_in_revoke(*, actor: User | None, sign_in: SignIn, origin: Origin = COMM
         revoked_at=timezone.now(), revoked_reason="staff"
     )
     if revoked:
+        sign_in_cache.account_changed(sign_in.user_id)
         _record(
             action=AuditAction.SESSIONS_REVOKED,
             actor=actor,

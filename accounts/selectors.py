@@ -2,9 +2,9 @@
 
 import uuid
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 
-from accounts import solana
+from accounts import sign_in_cache, solana
 from accounts.exceptions import UserNotFound
 from accounts.models import SignIn, User
 
@@ -36,6 +36,7 @@ def user_get_public(*, identifier: str) -> User:
 # The one query on every authenticated request, written out once at import: building it
 # with the ORM cost more than the round trip itself (see README, Performance).
 _USER_FIELDS = User._meta.concrete_fields
+_USER_ATTNAMES = [field.attname for field in _USER_FIELDS]
 _LIVE_SIGN_IN_USER_SQL = (  # noqa: S608 (only quoted model metadata is formatted in)
     "SELECT {columns} FROM {user} u JOIN {sign_in} s ON s.{sign_in_user} = u.{user_pk} "
     "WHERE s.{sign_in_pk} = %s AND s.{sign_in_user} = %s AND s.{revoked_at} IS NULL"
@@ -51,8 +52,27 @@ _LIVE_SIGN_IN_USER_SQL = (  # noqa: S608 (only quoted model metadata is formatte
 
 
 def user_get_by_live_sign_in(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
-    """The account of an unrevoked sign-in, as the database says now (None if revoked,
-    deleted, or not that account's). Revocation is never read from a cache."""
+    """The account of an unrevoked sign-in (None if revoked, deleted, or not that
+    account's): from the sign-in cache when it holds the current answer, else as the
+    database says now."""
+    cached = sign_in_cache.lookup(sign_in_id=sign_in_id, user_id=user_id)
+    if cached.values is not None:
+        user = User.from_db(DEFAULT_DB_ALIAS, _USER_ATTNAMES, cached.values)
+        if user.pk == user_id:
+            return user
+    user = _user_get_by_live_sign_in_from_database(sign_in_id=sign_in_id, user_id=user_id)
+    if user is not None and cached.generation is not None:
+        sign_in_cache.store(
+            sign_in_id=sign_in_id,
+            generation=cached.generation,
+            values=tuple(getattr(user, name) for name in _USER_ATTNAMES),
+        )
+    return user
+
+
+def _user_get_by_live_sign_in_from_database(
+    *, sign_in_id: uuid.UUID, user_id: uuid.UUID
+) -> User | None:
     params = [
         SignIn._meta.pk.get_db_prep_value(sign_in_id, connection),
         User._meta.pk.get_db_prep_value(user_id, connection),
@@ -66,4 +86,4 @@ def user_get_by_live_sign_in(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> Us
         row = cursor.fetchone()
     if row is None:
         return None
-    return User.from_db(connection.alias, [field.attname for field in _USER_FIELDS], row)
+    return User.from_db(connection.alias, _USER_ATTNAMES, row)

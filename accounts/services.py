@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts import solana
+from accounts import sign_in_cache, solana
 from accounts.audit import audit_record, audit_scrub_user
 from accounts.exceptions import (
     AccountBanned,
@@ -281,7 +281,10 @@ def sign_ins_revoke(
         active = active.exclude(pk=current_sign_in_id)
     elif scope != RevokeScope.GLOBAL:
         raise ValueError(f"unknown scope {scope!r}")
-    return active.update(revoked_at=now, revoked_reason=reason)
+    revoked = active.update(revoked_at=now, revoked_reason=reason)
+    if revoked:
+        sign_in_cache.account_changed(user.pk)
+    return revoked
 
 
 def sign_in_failure_record(

@@ -1,4 +1,5 @@
-"""Django's database cache, with an ``incr`` fit for rate-limit counters.
+"""The shared cache: a raw Redis client for scripts, and Django's database cache with an
+``incr`` fit for rate-limit counters.
 
 The inherited ``incr`` is a get followed by a set: two processes can both read 4 and both
 write 5, and the set replaces the entry's expiry with the default timeout, so a one-hour
@@ -11,9 +12,27 @@ import base64
 import pickle
 from typing import Any
 
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connections, models, router, transaction
 from django.utils.timezone import now as tz_now
+from redis import Redis
+
+
+def redis_client() -> Redis | None:
+    """The default cache's Redis client (None on the database cache), for Lua scripts.
+
+    Django builds a new client object (and its callback tables) per call; one per cache
+    instance (per thread), on the same shared connection pool, is enough.
+    """
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return None
+    client = getattr(cache, "_script_client", None)
+    if client is None:
+        client = cache._script_client = cache._cache.get_client(write=True)
+    return client
 
 
 class DatabaseCache(DjangoDatabaseCache):

@@ -25,7 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django_ratelimit.core import (
     ALL,
@@ -35,11 +34,13 @@ from django_ratelimit.core import (
     _split_rate,
     get_usage,
 )
+from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.throttling import BaseThrottle
 
 from accounts.exceptions import ServiceError
+from config.cache import redis_client
 from config.client import client_ip
 
 logger = logging.getLogger("config.ratelimit")
@@ -157,8 +158,9 @@ def _count(request: Any, hits: list[tuple[str, str, str]]) -> list[Usage]:
     # Values can come from the body: a lone surrogate must not break the key's encoding.
     hits = [(s, v.encode("utf-8", "backslashreplace").decode("utf-8"), r) for s, v, r in hits]
     try:
-        if isinstance(caches["default"], RedisCache):
-            return _count_pipelined(hits)
+        client = redis_client()
+        if client is not None:
+            return _count_pipelined(client, hits)
         usages = []
         for scope, value, rate in hits:
             usage = get_usage(
@@ -196,7 +198,7 @@ return counts
 _count_script = None
 
 
-def _count_pipelined(hits: list[tuple[str, str, str]]) -> list[Usage]:
+def _count_pipelined(client: Redis, hits: list[tuple[str, str, str]]) -> list[Usage]:
     """Every counter of a request in one Redis round trip.
 
     The keys and windows are django-ratelimit's own (``get_usage`` reads the same counters);
@@ -210,12 +212,6 @@ def _count_pipelined(hits: list[tuple[str, str, str]]) -> list[Usage]:
         window = _get_window(value, period)
         key = cache.make_and_validate_key(_make_cache_key(scope, window, rate, value, ALL))
         counters.append((key, limit, period + EXPIRATION_FUDGE, window))
-    # Django builds a new client object (and its callback tables) per call; one per cache
-    # instance (per thread), on the same shared connection pool, is enough.
-    client = getattr(cache, "_rate_limit_client", None)
-    if client is None:
-        client = cache._cache.get_client(write=True)
-        cache._rate_limit_client = client
     if _count_script is None:
         _count_script = client.register_script(_COUNT_SCRIPT)
     counts = _count_script(

@@ -111,7 +111,7 @@ else:
     }
 DATABASES = {"default": _database}
 
-# --- Cache (rate-limit counters, revocation look-ups): shared by every process ------------
+# --- Cache (rate-limit counters, the sign-in cache): shared by every process --------------
 REDIS_URL = env_optional("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -178,6 +178,11 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "sub",
     "UPDATE_LAST_LOGIN": False,
 }
+# Seconds a live sign-in and its account stay in Redis in front of the database read of
+# every authenticated request (accounts/sign_in_cache.py); 0 turns the cache off. Every
+# write of the account or a revocation invalidates it at once: this only bounds how long an
+# entry survives when an invalidation could not reach Redis.
+SIGN_IN_CACHE_SECONDS = env_int("SIGN_IN_CACHE_SECONDS", 30)
 AUTH_COOKIE_NAME = "auth_token"
 # Secure outside local development, so a development browser on http:// still gets it.
 AUTH_COOKIE_SECURE = env_bool("AUTH_COOKIE_SECURE", PRODUCTION)

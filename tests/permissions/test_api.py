@@ -9,7 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _set_role(wallet, **fields):
-    User.objects.filter(address=wallet.address).update(**fields)
+    user = User.objects.get(address=wallet.address)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save()  # as every writer does: the sign-in cache is invalidated
 
 
 @pytest.mark.parametrize(

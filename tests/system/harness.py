@@ -287,15 +287,20 @@ def app_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str
     return env
 
 
-def migrate(env: dict[str, str]) -> None:
+def manage(env: dict[str, str], *args: str) -> None:
+    """Run an operator command (``manage.py ...``) with an instance's environment."""
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
+        [sys.executable, "manage.py", *args],
         cwd=REPO,
         env=env,
         check=True,
         timeout=180,
         capture_output=True,
     )
+
+
+def migrate(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--noinput")
 
 
 class Gunicorn:
