@@ -13,8 +13,12 @@ from config.ratelimit import USAGE_ATTRIBUTE, Usage
 ADMIN_PREFIX = "/admin/"
 
 
+def admin_or_static_path(path: str) -> bool:
+    return path.startswith((ADMIN_PREFIX, "/" + settings.STATIC_URL.lstrip("/")))
+
+
 def is_admin_or_static(request: HttpRequest) -> bool:
-    return request.path.startswith((ADMIN_PREFIX, "/" + settings.STATIC_URL.lstrip("/")))
+    return admin_or_static_path(request.path)
 
 
 class ApiResponseMiddleware:

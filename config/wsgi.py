@@ -3,11 +3,14 @@
 import logging
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+django.setup(set_prefix=False)
 
-application = get_wsgi_application()
+from config.handlers import routed_application  # noqa: E402 (needs the apps loaded)
+
+application = routed_application()
 
 
 def _log_backends() -> None:

@@ -67,6 +67,19 @@ MIDDLEWARE = [
     "config.middleware.ApiResponseMiddleware",
 ]
 
+# What only the admin site (and static files) use: the JSON API's requests skip these
+# (config/handlers.py). Some are added to MIDDLEWARE by the settings modules imported below.
+ADMIN_ONLY_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.AdminContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# (CommonMiddleware stays: it checks the Host against ALLOWED_HOSTS and sets Content-Length.)
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"

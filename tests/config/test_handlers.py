@@ -1,0 +1,162 @@
+"""config/handlers.py: the API skips the admin-only middleware, and answers as before.
+
+The test client always runs the full ``settings.MIDDLEWARE``; here the same requests go
+through the WSGI application gunicorn serves, and must get the same answers.
+"""
+
+import io
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client
+
+from config.handlers import api_middleware, routed_application
+
+pytestmark = pytest.mark.django_db
+
+# Differ from one request to the next whatever the chain.
+_PER_REQUEST = {"x-request-id", "x-ratelimit-remaining", "x-ratelimit-reset"}
+
+
+def _environ(method: str, path: str, headers: dict[str, str], body: bytes) -> dict:
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": headers.pop("Content-Length", str(len(body))),
+        "CONTENT_TYPE": headers.pop("Content-Type", ""),
+    }
+    environ |= {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
+    return environ
+
+
+def _through_wsgi(application, method, path, headers, body):
+    started = {}
+
+    def start_response(status, response_headers):
+        started["status"] = int(status.split()[0])
+        started["headers"] = response_headers
+
+    # As Django's test client does: the test's database connection must stay open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = application(_environ(method, path, dict(headers), body), start_response)
+        content = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started["status"], started["headers"], content
+
+
+def _through_test_client(method, path, headers, body):
+    extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}
+    content_type = extra.pop("HTTP_CONTENT_TYPE", "application/octet-stream")
+    if "HTTP_CONTENT_LENGTH" in extra:
+        extra["CONTENT_LENGTH"] = extra.pop("HTTP_CONTENT_LENGTH")
+    response = Client().generic(method, path, body, content_type=content_type, **extra)
+    headers = [*response.items()]
+    headers += [("Set-Cookie", c.output(header="")) for c in response.cookies.values()]
+    return response.status_code, headers, response.content
+
+
+def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(
+        (name.lower(), "…" if name.lower() in _PER_REQUEST else value) for name, value in headers
+    )
+
+
+@pytest.fixture
+def token(auth_client) -> str:
+    return auth_client.login_body["token"]
+
+
+def _requests(token: str) -> list[tuple[str, str, dict[str, str], bytes]]:
+    bearer = {"Authorization": f"Bearer {token}"}
+    return [
+        ("GET", "/auth/my-profile", bearer, b""),
+        ("GET", "/auth/is-admin", bearer, b""),
+        ("GET", "/auth/my-profile", {}, b""),
+        ("GET", "/auth/my-profile", {"Cookie": f"auth_token={token}"}, b""),
+        ("POST", "/auth/logout", {"Cookie": f"auth_token={token}"}, b""),  # no Origin: 403
+        (
+            "OPTIONS",
+            "/auth/login",
+            {"Origin": "https://pump.fun", "Access-Control-Request-Method": "POST"},
+            b"",
+        ),
+        ("POST", "/auth/login", {"Content-Type": "application/json"}, b"{"),
+        ("POST", "/auth/login", {"Content-Type": "text/plain"}, b"hello"),
+        (
+            "POST",
+            "/auth/login",
+            {"Content-Type": "application/json", "Content-Length": "20000"},
+            b"{}",
+        ),
+        ("GET", "/no/such/path", {"Origin": "https://pump.fun"}, b""),
+        ("GET", "/health", {}, b""),
+        ("GET", "/auth/is-admin", {"Host": "evil.example"}, b""),  # not in ALLOWED_HOSTS
+        ("GET", "/api/schema", {}, b""),
+    ]
+
+
+def test_api_answers_are_the_same_as_through_the_full_chain(token):
+    application = routed_application()
+    for method, path, headers, body in _requests(token):
+        expected = _through_test_client(method, path, headers, body)
+        status, response_headers, content = _through_wsgi(application, method, path, headers, body)
+        assert (status, content) == (expected[0], expected[2]), (method, path)
+        assert _comparable(response_headers) == _comparable(expected[1]), (method, path)
+
+
+def test_api_chain_is_the_full_one_without_the_admin_only_middleware():
+    assert set(settings.ADMIN_ONLY_MIDDLEWARE) <= set(settings.MIDDLEWARE)  # no stale names
+    assert api_middleware() == [
+        path for path in settings.MIDDLEWARE if path not in settings.ADMIN_ONLY_MIDDLEWARE
+    ]
+    for kept in (
+        "config.observability.RequestLogMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.common.CommonMiddleware",  # ALLOWED_HOSTS, Content-Length
+        "corsheaders.middleware.CorsMiddleware",
+        "config.middleware.RequestBodyLimitMiddleware",
+        "config.middleware.RateLimitHeadersMiddleware",
+        "config.middleware.ApiResponseMiddleware",
+    ):
+        assert kept in api_middleware()
+
+
+def test_admin_paths_get_the_full_chain():
+    status, headers, _ = _through_wsgi(routed_application(), "GET", "/admin/login/", {}, b"")
+    names = {name.lower() for name, _ in headers}
+    assert status == 200
+    assert "content-security-policy" in names  # the admin's CSP
+    assert any(v.strip().startswith("csrftoken=") for n, v in headers if n == "Set-Cookie")
+
+
+def test_api_paths_skip_sessions_and_csrf(token):
+    _, headers, _ = _through_wsgi(
+        routed_application(), "GET", "/auth/my-profile", {"Authorization": f"Bearer {token}"}, b""
+    )
+    assert not [value for name, value in headers if name == "Set-Cookie"]
+    assert all("Cookie" not in value for name, value in headers if name == "Vary")
+
+
+def test_api_docs_page_is_served_without_the_csrf_middleware():
+    """The page renders a CSRF token for its "try it out" (different on every render, so
+    not compared above); the API checks Origin, not CSRF tokens, so none is needed."""
+    status, headers, content = _through_wsgi(routed_application(), "GET", "/api/docs", {}, b"")
+    assert status == 200
+    assert dict(headers)["Content-Type"].startswith("text/html")
+    assert b"swagger-ui" in content
