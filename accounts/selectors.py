@@ -51,11 +51,14 @@ _LIVE_SIGN_IN_USER_SQL = (  # noqa: S608 (only quoted model metadata is formatte
 )
 
 
-def user_get_by_live_sign_in(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+def user_get_by_live_sign_in(
+    *, sign_in_id: uuid.UUID, user_id: uuid.UUID, cached: sign_in_cache.Lookup | None = None
+) -> User | None:
     """The account of an unrevoked sign-in (None if revoked, deleted, or not that
     account's): from the sign-in cache when it holds the current answer, else as the
-    database says now."""
-    cached = sign_in_cache.lookup(sign_in_id=sign_in_id, user_id=user_id)
+    database says now. ``cached``: the caller's own ``sign_in_cache.lookup`` of it."""
+    if cached is None:
+        cached = sign_in_cache.lookup(sign_in_id=sign_in_id, user_id=user_id)
     if cached.values is not None:
         user = User.from_db(DEFAULT_DB_ALIAS, _USER_ATTNAMES, cached.values)
         if user.pk == user_id:

@@ -28,6 +28,7 @@ embedded default) this module does nothing.
 import logging
 import pickle
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ from redis.exceptions import RedisError
 
 from accounts.models import SignIn, User
 from config.cache import redis_client
+from config.ratelimit import COUNT_LUA, Counter
 
 logger = logging.getLogger("accounts.sign_in_cache")
 
@@ -46,17 +48,22 @@ _BUSY = b"busy"
 _BUSY_SECONDS = 5
 _SEQUENCE_KEY = "signin-cache:sequence"
 
-# KEYS: generation, entry, sequence. ARGV: generation ttl. A missing generation becomes
-# "<server time>.<sequence>": never one that an old entry could carry.
-_LOOKUP_SCRIPT = """
+# KEYS: generation, entry, sequence, then rate-limit counters; ARGV: generation ttl, two
+# blanks, then the counters' ttls. A missing generation becomes "<server time>.<sequence>":
+# never one that an old entry could carry.
+_LOOKUP_SCRIPT = (
+    "local first = 4\n"
+    + COUNT_LUA
+    + """
 local generation = redis.call('GET', KEYS[1])
 if not generation then
   local now = redis.call('TIME')
   generation = now[1] .. '.' .. now[2] .. '.' .. redis.call('INCR', KEYS[3])
   redis.call('SET', KEYS[1], generation, 'EX', ARGV[1])
 end
-return {generation, redis.call('GET', KEYS[2])}
+return {generation, redis.call('GET', KEYS[2]), unpack(counts)}
 """
+)
 _lookup_script = None
 
 
@@ -64,6 +71,7 @@ _lookup_script = None
 class Lookup:
     values: tuple[Any, ...] | None = None  # the account's field values, on a hit
     generation: bytes | None = None  # what a fill must be tagged with; None: do not fill
+    counts: list[int] | None = None  # of the counters asked for; None: not counted
 
 
 _NOTHING = Lookup()
@@ -83,8 +91,13 @@ def _entry_key(sign_in_id: uuid.UUID) -> str:
     return caches["default"].make_key(f"signin-cache:entry:{sign_in_id}")
 
 
-def lookup(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> Lookup:
-    """The cached account of a live sign-in, or what a fill after the database read needs."""
+def lookup(
+    *, sign_in_id: uuid.UUID, user_id: uuid.UUID, counters: Sequence[Counter] = ()
+) -> Lookup:
+    """The cached account of a live sign-in, or what a fill after the database read needs.
+
+    ``counters`` (``config.ratelimit.account_counters``) are counted in the same call.
+    """
     global _lookup_script
     client = _enabled_client()
     if client is None:
@@ -92,28 +105,29 @@ def lookup(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> Lookup:
     if _lookup_script is None:
         _lookup_script = client.register_script(_LOOKUP_SCRIPT)
     try:
-        generation, entry = _lookup_script(
+        generation, entry, *counts = _lookup_script(
             keys=[
                 _generation_key(user_id),
                 _entry_key(sign_in_id),
                 caches["default"].make_key(_SEQUENCE_KEY),
+                *(counter.key for counter in counters),
             ],
             # The generation outlives the entries tagged with it; if it expires first, the
             # next one is new and those entries are merely missed.
-            args=[2 * settings.SIGN_IN_CACHE_SECONDS],
+            args=[2 * settings.SIGN_IN_CACHE_SECONDS, 0, 0, *(c.ttl for c in counters)],
             client=client,
         )
     except RedisError as exc:
         logger.warning("sign-in cache look-up failed, reading the database: %s", exc)
         return _NOTHING
     if generation == _BUSY:
-        return _NOTHING
+        return Lookup(counts=counts)
     if entry:
         tag, _, payload = entry.partition(b"|")
         if tag == generation:
             # Our own entries, written below; Django's Redis cache pickles the same way.
-            return Lookup(values=pickle.loads(payload))  # noqa: S301
-    return Lookup(generation=generation)
+            return Lookup(values=pickle.loads(payload), counts=counts)  # noqa: S301
+    return Lookup(generation=generation, counts=counts)
 
 
 def store(*, sign_in_id: uuid.UUID, generation: bytes, values: tuple[Any, ...]) -> None:

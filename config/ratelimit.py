@@ -46,6 +46,7 @@ from config.client import client_ip
 logger = logging.getLogger("config.ratelimit")
 
 USAGE_ATTRIBUTE = "ratelimit_usage"
+_COUNTED_ATTRIBUTE = "ratelimit_counted"  # the request's limits were counted already
 _CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 KeyFunction = Callable[[str, HttpRequest], str]
@@ -90,10 +91,14 @@ def _address(group: str, request: HttpRequest) -> str:
     return client_network(request)
 
 
+def account_key(account_id: Any) -> str:
+    return f"account:{account_id}"
+
+
 def _account(group: str, request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return f"account:{user.pk}"
+        return account_key(user.pk)
     return "address:" + client_network(request)
 
 
@@ -185,42 +190,90 @@ def _count(request: Any, hits: list[tuple[str, str, str]]) -> list[Usage]:
         raise CacheUnavailable() from exc
 
 
+@dataclass(frozen=True)
+class Counter:
+    """One rate-limit counter in Redis: django-ratelimit's key for this window."""
+
+    key: str
+    limit: int
+    ttl: int  # seconds: the window and django-ratelimit's fudge
+    reset: int  # epoch seconds when the window ends
+
+    def usage(self, count: int) -> Usage:
+        return Usage(
+            limit=self.limit,
+            remaining=max(0, self.limit - count),
+            reset=self.reset,
+            exceeded=count > self.limit,
+        )
+
+
 # INCR each counter, and give a new one its expiry: every counter of a request in one
 # Redis command (a Lua script runs atomically), instead of two round trips per counter.
-_COUNT_SCRIPT = """
+# Other scripts that make a request's Redis call count with it too (KEYS from `first`).
+COUNT_LUA = """
 local counts = {}
-for i, key in ipairs(KEYS) do
-  counts[i] = redis.call('INCR', key)
-  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+for i = first, #KEYS do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
+  counts[#counts + 1] = count
 end
-return counts
 """
 _count_script = None
 
 
-def _count_pipelined(client: Redis, hits: list[tuple[str, str, str]]) -> list[Usage]:
-    """Every counter of a request in one Redis round trip.
-
-    The keys and windows are django-ratelimit's own (``get_usage`` reads the same counters);
-    only its add-then-incr, two round trips per counter, becomes one script call.
-    """
-    global _count_script
+def _counters(hits: list[tuple[str, str, str]]) -> list[Counter]:
+    """The keys and windows are django-ratelimit's own (``get_usage`` reads the same
+    counters); only its add-then-incr, two round trips per counter, becomes one call."""
     cache = caches["default"]
     counters = []
     for scope, value, rate in hits:
         limit, period = _split_rate(rate)
         window = _get_window(value, period)
         key = cache.make_and_validate_key(_make_cache_key(scope, window, rate, value, ALL))
-        counters.append((key, limit, period + EXPIRATION_FUDGE, window))
+        counters.append(Counter(key=key, limit=limit, ttl=period + EXPIRATION_FUDGE, reset=window))
+    return counters
+
+
+def _count_pipelined(client: Redis, hits: list[tuple[str, str, str]]) -> list[Usage]:
+    """Every counter of a request in one Redis round trip."""
+    global _count_script
+    counters = _counters(hits)
     if _count_script is None:
-        _count_script = client.register_script(_COUNT_SCRIPT)
+        _count_script = client.register_script("local first = 1\n" + COUNT_LUA + "return counts")
     counts = _count_script(
-        keys=[key for key, *_ in counters], args=[ttl for _, _, ttl, _ in counters], client=client
+        keys=[c.key for c in counters], args=[c.ttl for c in counters], client=client
     )
-    return [
-        Usage(limit=limit, remaining=max(0, limit - count), reset=window, exceeded=count > limit)
-        for (_key, limit, _ttl, window), count in zip(counters, counts, strict=True)
-    ]
+    return [counter.usage(count) for counter, count in zip(counters, counts, strict=True)]
+
+
+def account_counters(view: Any, account_id: Any) -> list[Counter]:
+    """The counters of a request to ``view`` by a known account, when every limit of the
+    view counts per account and they are kept in Redis; else none.
+
+    For a caller that makes a Redis call for the request anyway (the sign-in look-up of
+    ``accounts.authentication``): it counts these in that call and hands the counts to
+    ``counted``, and the throttle does not count again.
+    """
+    limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)
+    if (
+        not getattr(settings, "RATELIMIT_ENABLE", True)
+        or redis_client() is None
+        or any(limit.by is not ACCOUNT for limit in limits)
+    ):
+        return []
+    value = account_key(account_id)
+    return _counters([(limit.scope, value, settings.RATE_LIMITS[limit.scope]) for limit in limits])
+
+
+def counted(request: Any, counters: list[Counter], counts: list[int]) -> Usage:
+    """Keep counts made by another Redis call for the throttle and the headers; returns the
+    tightest usage (the caller refuses the request at once if it is exceeded)."""
+    usage = _tightest([c.usage(n) for c, n in zip(counters, counts, strict=True)])
+    django_request = getattr(request, "_request", request)
+    setattr(django_request, USAGE_ATTRIBUTE, usage)
+    setattr(django_request, _COUNTED_ATTRIBUTE, usage)
+    return usage
 
 
 def _tightest(usages: list[Usage]) -> Usage:
@@ -234,6 +287,10 @@ class RateLimitThrottle(BaseThrottle):
     """DRF's default throttle: counts every limit the view names, refuses past any of them."""
 
     def allow_request(self, request: Any, view: Any) -> bool:
+        already = getattr(request._request, _COUNTED_ATTRIBUTE, None)
+        if already is not None:
+            self.usage = already
+            return not already.exceeded
         limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)
         hits: list[tuple[str, str, str]] = []
         try:

@@ -9,6 +9,7 @@ import os
 import time
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import transaction
 from rest_framework.test import APIClient
@@ -137,13 +138,17 @@ def _sign_in_ids(client: APIClient) -> dict:
     return {"sign_in_id": SignIn.objects.get(user=user).pk, "user_id": user.pk}
 
 
+def _neither_hit_nor_fill(lookup: sign_in_cache.Lookup) -> bool:
+    return lookup.values is None and lookup.generation is None
+
+
 def test_no_fill_while_a_change_is_uncommitted():
     """Between a change and its commit the database may still give the old row."""
     ids = _sign_in_ids(_signed_in())
     assert sign_in_cache.lookup(**ids).generation is not None
     with transaction.atomic():
         sign_in_cache.account_changed(ids["user_id"])
-        assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()
+        assert _neither_hit_nor_fill(sign_in_cache.lookup(**ids))
     assert sign_in_cache.lookup(**ids).generation is not None
 
 
@@ -168,7 +173,7 @@ def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires(monkeyp
     with transaction.atomic():
         sign_in_cache.account_changed(ids["user_id"])
         transaction.set_rollback(True)  # its commit hook never runs
-    assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()
+    assert _neither_hit_nor_fill(sign_in_cache.lookup(**ids))
     time.sleep(1.2)
     assert sign_in_cache.lookup(**ids).generation not in (None, before)
 
@@ -183,7 +188,7 @@ def test_cache_unreachable_reads_the_database(settings):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()
+    assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()  # nothing, nothing counted
     assert user_get_by_live_sign_in(**ids).pk == ids["user_id"]
     SignIn.objects.filter(pk=ids["sign_in_id"]).update(revoked_at="2026-01-01T00:00:00Z")
     assert user_get_by_live_sign_in(**ids) is None
@@ -195,3 +200,35 @@ def test_off_when_the_lifetime_is_zero(settings, django_assert_num_queries):
     client.get("/auth/my-profile")
     with django_assert_num_queries(1):
         assert client.get("/auth/my-profile").status_code == 200
+
+
+def test_an_authenticated_read_is_one_redis_call(django_assert_num_queries, monkeypatch):
+    """The per-account rate limit is counted in the look-up's call (config/ratelimit.py)."""
+    client = _signed_in()
+    client.get("/auth/my-profile")  # fills
+    commands = []
+    execute = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        commands.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    with django_assert_num_queries(0):
+        response = client.get("/auth/my-profile")
+    assert response.status_code == 200
+    assert commands == ["EVALSHA"]
+    assert response["x-ratelimit-remaining"] == str(int(response["x-ratelimit-limit"]) - 2)
+
+
+def test_past_the_account_limit_a_read_does_no_database_work(settings, django_assert_num_queries):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "account": "2/m"}
+    client = _signed_in()
+    assert [client.get("/auth/my-profile").status_code for _ in range(2)] == [200, 200]
+    sign_in_cache.account_changed(_user(client).pk)  # no entry: a read would go to the database
+    with django_assert_num_queries(0):
+        refused = client.get("/auth/my-profile")
+    assert refused.status_code == 429
+    assert refused.json()["message"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["x-ratelimit-remaining"] == "0"

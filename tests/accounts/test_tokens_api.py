@@ -109,6 +109,17 @@ def test_expired_access_token_is_401(auth_client, wallet):
     assert _bearer(str(token)).get("/auth/my-profile").status_code == 401
 
 
+def test_a_token_verified_before_is_refused_once_it_expires(auth_client, monkeypatch):
+    """Each worker verifies a token once (accounts/authentication.py); expiry is per use."""
+    assert auth_client.get("/auth/my-profile").status_code == 200
+    token = AccessToken(auth_client.login_body["token"])
+    after_expiry = token.current_time + timedelta(seconds=token.lifetime.total_seconds() + 1)
+    monkeypatch.setattr("accounts.authentication.aware_utcnow", lambda: after_expiry)
+    response = auth_client.get("/auth/my-profile")
+    assert response.status_code == 401
+    assert response.json()["message"] == "Invalid or expired token"
+
+
 def test_refresh_rotates(sign_in, wallet):
     body = sign_in(wallet, APIClient())
     response = APIClient().post(
