@@ -39,7 +39,7 @@ from django.db.models.signals import post_delete, post_save
 from redis.exceptions import RedisError
 
 from accounts.models import SignIn, User
-from config.cache import redis_client
+from config.cache import redis_client, uses_redis
 from config.ratelimit import COUNT_LUA, Counter
 
 logger = logging.getLogger("accounts.sign_in_cache")
@@ -77,10 +77,8 @@ class Lookup:
 _NOTHING = Lookup()
 
 
-def _enabled_client():
-    if settings.SIGN_IN_CACHE_SECONDS <= 0:
-        return None
-    return redis_client()
+def _enabled() -> bool:
+    return settings.SIGN_IN_CACHE_SECONDS > 0 and uses_redis()
 
 
 def _generation_key(user_id: uuid.UUID) -> str:
@@ -99,12 +97,12 @@ def lookup(
     ``counters`` (``config.ratelimit.account_counters``) are counted in the same call.
     """
     global _lookup_script
-    client = _enabled_client()
-    if client is None:
+    if not _enabled():
         return _NOTHING
-    if _lookup_script is None:
-        _lookup_script = client.register_script(_LOOKUP_SCRIPT)
     try:
+        client = redis_client()
+        if _lookup_script is None:
+            _lookup_script = client.register_script(_LOOKUP_SCRIPT)
         generation, entry, *counts = _lookup_script(
             keys=[
                 _generation_key(user_id),
@@ -132,30 +130,28 @@ def lookup(
 
 def store(*, sign_in_id: uuid.UUID, generation: bytes, values: tuple[Any, ...]) -> None:
     """Keep a live sign-in's account row (its field values) under ``generation``."""
-    client = _enabled_client()
-    if client is None:
+    if not _enabled():
         return
     entry = generation + b"|" + pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
     try:
-        client.set(_entry_key(sign_in_id), entry, ex=settings.SIGN_IN_CACHE_SECONDS)
+        redis_client().set(_entry_key(sign_in_id), entry, ex=settings.SIGN_IN_CACHE_SECONDS)
     except RedisError as exc:
         logger.warning("sign-in cache fill failed: %s", exc)
 
 
 def account_changed(user_id: uuid.UUID) -> None:
     """Invalidate every cached sign-in of an account: busy now, gone after the commit."""
-    client = _enabled_client()
-    if client is None:
+    if not _enabled():
         return
     key = _generation_key(user_id)
     try:
-        client.set(key, _BUSY, ex=_BUSY_SECONDS)
+        redis_client().set(key, _BUSY, ex=_BUSY_SECONDS)
     except RedisError as exc:
         logger.warning("sign-in cache invalidation of %s failed: %s", user_id, exc)
 
     def _drop() -> None:
         try:
-            client.delete(key)
+            redis_client().delete(key)
         except RedisError as exc:
             logger.warning("sign-in cache invalidation of %s failed: %s", user_id, exc)
 

