@@ -3,15 +3,16 @@ from django.urls import include, path, re_path
 
 from config import errors, openapi, views
 
+# The API's hot paths first: URLs resolve by trying patterns in order.
 urlpatterns = [
-    # Before the admin's own URLs: the same sign-in page, rate limited.
-    path("admin/login/", views.admin_login, name="admin-login-limited"),
-    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("permissions.urls")),
     re_path(r"^health/?$", views.HealthApi.as_view(), name="health"),
     re_path(r"^api/schema/?$", openapi.SchemaApi.as_view(), name="api-schema"),
     re_path(r"^api/docs/?$", openapi.DocsApi.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("accounts.urls")),
-    path("", include("permissions.urls")),
+    # Before the admin's own URLs: the same sign-in page, rate limited.
+    path("admin/login/", views.admin_login, name="admin-login-limited"),
+    path("admin/", admin.site.urls),
     # Anything else is the contract's JSON 404, with DEBUG on or off.
     re_path(r"^", views.not_found),
 ]
