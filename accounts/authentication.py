@@ -31,7 +31,7 @@ def request_origin_allowed(request: Request) -> bool:
     return origin in settings.CORS_ALLOWED_ORIGINS
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=512)  # about 1 MB
 def _verified_access_token(
     raw_token: bytes,
 ) -> tuple[AccessToken, uuid.UUID | None, uuid.UUID | None]:

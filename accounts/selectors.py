@@ -36,7 +36,7 @@ def user_get_public(*, identifier: str) -> User:
 # The one query on every authenticated request, written out once at import: building it
 # with the ORM cost more than the round trip itself (see README, Performance).
 _USER_FIELDS = User._meta.concrete_fields
-_USER_ATTNAMES = [field.attname for field in _USER_FIELDS]
+_USER_ATTNAMES = tuple(field.attname for field in _USER_FIELDS)
 _LIVE_SIGN_IN_USER_SQL = (  # noqa: S608 (only quoted model metadata is formatted in)
     "SELECT {columns} FROM {user} u JOIN {sign_in} s ON s.{sign_in_user} = u.{user_pk} "
     "WHERE s.{sign_in_pk} = %s AND s.{sign_in_user} = %s AND s.{revoked_at} IS NULL"
@@ -60,15 +60,18 @@ def user_get_by_live_sign_in(
     if cached is None:
         cached = sign_in_cache.lookup(sign_in_id=sign_in_id, user_id=user_id)
     if cached.values is not None:
-        user = User.from_db(DEFAULT_DB_ALIAS, _USER_ATTNAMES, cached.values)
-        if user.pk == user_id:
-            return user
+        shape, row = cached.values
+        # An entry written by a release with other User fields (during a deploy) is a miss.
+        if shape == _USER_ATTNAMES:
+            user = User.from_db(DEFAULT_DB_ALIAS, _USER_ATTNAMES, row)
+            if user.pk == user_id:
+                return user
     user = _user_get_by_live_sign_in_from_database(sign_in_id=sign_in_id, user_id=user_id)
     if user is not None and cached.generation is not None:
         sign_in_cache.store(
             sign_in_id=sign_in_id,
             generation=cached.generation,
-            values=tuple(getattr(user, name) for name in _USER_ATTNAMES),
+            values=(_USER_ATTNAMES, tuple(getattr(user, name) for name in _USER_ATTNAMES)),
         )
     return user
 

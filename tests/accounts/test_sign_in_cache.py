@@ -6,6 +6,7 @@ tests commit for real (``transaction=True``): invalidation finishes after the co
 """
 
 import os
+import pickle
 import time
 
 import pytest
@@ -162,6 +163,22 @@ def test_a_fill_that_raced_with_a_change_is_never_believed():
     after = sign_in_cache.lookup(**ids)
     assert after.values is None
     assert after.generation not in (None, before)
+
+
+def test_an_entry_of_another_user_model_is_a_miss(django_assert_num_queries):
+    """Entries written by a release whose User had other fields, e.g. during a deploy."""
+    client = _signed_in()
+    _served_from_cache(client, django_assert_num_queries)
+    ids = _sign_in_ids(client)
+    redis_client = cache._cache.get_client(write=True)
+    generation = redis_client.get(sign_in_cache._generation_key(ids["user_id"]))
+    older_shape = (("id", "address"), (ids["user_id"], "someone-else"))
+    entry = generation + b"|" + pickle.dumps(older_shape)
+    redis_client.set(sign_in_cache._entry_key(ids["sign_in_id"]), entry)
+    with django_assert_num_queries(1):
+        response = client.get("/auth/my-profile")
+    assert response.status_code == 200
+    assert response.json()["address"] == client.login_body["user"]["address"]
 
 
 def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires(monkeypatch):
