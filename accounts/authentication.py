@@ -38,7 +38,7 @@ def _verified_access_token(
     """The token verified by simplejwt (signature, type, issuer, audience, expiry), with its
     sign-in and account ids; ``TokenError`` if it is not a valid access token.
 
-    Verifying is about a fifth of an authenticated read, and a client sends the same token
+    Verifying is about a tenth of an authenticated read, and a client sends the same token
     for its whole lifetime, so each worker verifies a token once. Only the expiry changes
     with time: callers check it again on every use. Revocation is not in the token.
     """

@@ -11,7 +11,10 @@ names its limits in a class attribute; without one it gets the per-account limit
 
 The rate of each scope is ``settings.RATE_LIMITS[scope]``. DRF runs throttles after
 authentication and permissions and before the handler, so a limited request never reaches
-a signature check or a database write. The usage of the tightest limit is kept on the
+a signature check or a database write. On Redis, a view whose limits all count per account
+has them counted by ``accounts.authentication`` in its sign-in look-up's Redis call
+(``account_counters``, ``counted``), which refuses a limited request before the database
+is read; the throttle then reuses those counts. The usage of the tightest limit is kept on the
 request for ``config.middleware.RateLimitHeadersMiddleware`` (the ``x-ratelimit-*`` headers).
 """
 
