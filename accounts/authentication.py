@@ -51,8 +51,8 @@ class AccessTokenAuthentication(JWTAuthentication):
 
     The header wins over the cookie. A cookie-authenticated unsafe request must come from
     an allowed Origin, since browsers send the cookie on cross-site requests too.
-    Revocation is read from the database on every request (through the sign-in cache, which
-    every revocation invalidates), so it is immediate everywhere.
+    Revocation is checked on every request, in the sign-in cache (which every revocation
+    invalidates before its response) or else in the database, so it is immediate everywhere.
     """
 
     www_authenticate_realm = "api"

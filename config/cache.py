@@ -38,12 +38,24 @@ def redis_client() -> Redis | None:
     if not uses_redis():
         return None
     cache = caches["default"]
-    pid, client = getattr(cache, "_script_client", (None, None))
-    if pid != os.getpid():
+    made_after, client = getattr(cache, "_script_client", (None, None))
+    if made_after != _forks:
         pool = cache._cache.get_client(write=True).connection_pool
         client = Redis(connection_pool=pool, single_connection_client=True)
-        cache._script_client = (os.getpid(), client)
+        cache._script_client = (_forks, client)
     return client
+
+
+# Counted at fork, not read with getpid() on every request (a system call each time).
+_forks = 0
+
+
+def _forked() -> None:
+    global _forks
+    _forks += 1
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 class DatabaseCache(DjangoDatabaseCache):

@@ -49,7 +49,6 @@ from config.client import client_ip
 logger = logging.getLogger("config.ratelimit")
 
 USAGE_ATTRIBUTE = "ratelimit_usage"
-_COUNTED_ATTRIBUTE = "ratelimit_counted"  # the request's limits were counted already
 _CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 KeyFunction = Callable[[str, HttpRequest], str]
@@ -273,9 +272,7 @@ def counted(request: Any, counters: list[Counter], counts: list[int]) -> Usage:
     """Keep counts made by another Redis call for the throttle and the headers; returns the
     tightest usage (the caller refuses the request at once if it is exceeded)."""
     usage = _tightest([c.usage(n) for c, n in zip(counters, counts, strict=True)])
-    django_request = getattr(request, "_request", request)
-    setattr(django_request, USAGE_ATTRIBUTE, usage)
-    setattr(django_request, _COUNTED_ATTRIBUTE, usage)
+    setattr(getattr(request, "_request", request), USAGE_ATTRIBUTE, usage)
     return usage
 
 
@@ -290,7 +287,8 @@ class RateLimitThrottle(BaseThrottle):
     """DRF's default throttle: counts every limit the view names, refuses past any of them."""
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        already = getattr(request._request, _COUNTED_ATTRIBUTE, None)
+        # Set before the throttle only by ``counted``: this request's limits are counted.
+        already = getattr(request._request, USAGE_ATTRIBUTE, None)
         if already is not None:
             self.usage = already
             return not already.exceeded

@@ -1,5 +1,6 @@
 """The database cache's incr: atomic across concurrent writers, and it keeps the expiry."""
 
+import os
 import threading
 
 import pytest
@@ -65,3 +66,25 @@ def test_concurrent_incr_loses_no_hit(db_cache):
         thread.join(timeout=60)
     assert not errors
     assert db_cache.get("shared") == threads_count * hits
+
+
+@pytest.mark.skipif(
+    "REDIS_URL" not in os.environ,
+    reason="the scripts' client is Redis's; CI's PostgreSQL + Redis pass runs this",
+)
+def test_a_forked_process_gets_its_own_redis_connection():
+    """gunicorn forks workers: a connection made before must not be shared with a child."""
+    from config.cache import redis_client
+
+    parent = redis_client()
+    assert parent.ping()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        client = redis_client()
+        ok = client is not parent and client.connection is not parent.connection and client.ping()
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 1) == b"1"
+    assert redis_client() is parent and parent.ping()
