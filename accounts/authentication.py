@@ -56,6 +56,11 @@ class AccessTokenAuthentication(JWTAuthentication):
     """
 
     www_authenticate_realm = "api"
+    user_model = User
+
+    def __init__(self) -> None:
+        # simplejwt's looks the user model up again for every request; it is known.
+        pass
 
     def authenticate(self, request: Request) -> tuple[User, Token] | None:
         raw_token, from_cookie = self._raw_token(request)

@@ -27,7 +27,11 @@ class JsonFirstNegotiation(DefaultContentNegotiation):
             and renderers
             and renderers[0].media_type == "application/json"
             and request.META.get("HTTP_ACCEPT") in _JSON_ACCEPTS
-            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            # No query string, no ``?format=``: the query is parsed only when there is one.
+            and (
+                not request.META.get("QUERY_STRING")
+                or self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            )
         ):
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)

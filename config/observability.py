@@ -20,6 +20,7 @@ from django.utils.functional import SimpleLazyObject, empty
 from config.client import client_ip
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_META = "HTTP_" + REQUEST_ID_HEADER.upper().replace("-", "_")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@+=/-]{1,128}$")
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -65,7 +66,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        # META, not request.headers, which would copy every header into a new mapping.
+        request_id = request_id_from(request.META.get(_REQUEST_ID_META))
         request.request_id = request_id
         reset = _request_id.set(request_id)
         started = time.monotonic()

@@ -232,7 +232,9 @@ def _counters(hits: list[tuple[str, str, str]]) -> list[Counter]:
     for scope, value, rate in hits:
         limit, period = _split_rate(rate)
         window = _get_window(value, period)
-        key = cache.make_and_validate_key(_make_cache_key(scope, window, rate, value, ALL))
+        # A digest under a fixed prefix: nothing for the cache's key validation (memcached's
+        # character rules, a loop over the key) to find.
+        key = cache.make_key(_make_cache_key(scope, window, rate, value, ALL))
         counters.append(Counter(key=key, limit=limit, ttl=period + EXPIRATION_FUDGE, reset=window))
     return counters
 

@@ -26,6 +26,11 @@ def bound_representation(
     ]
     if nested:
         raise TypeError(f"{serializer_class.__name__} nests {nested}: not a flat shape")
+    for field in bound.values():
+        if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+            # DRF asks for the current time zone on every value (a context-local look-up);
+            # the API never activates one, so the default time zone is every request's.
+            field.timezone = field.default_timezone()
     fields = [
         (name, field.source_attrs, field.to_representation)
         for name, field in bound.items()

@@ -43,7 +43,7 @@ def _answer(negotiation, accept, renderers, query=""):
 
 @pytest.mark.parametrize("accept", ACCEPTS)
 @pytest.mark.parametrize("renderers", RENDERER_LISTS, ids=lambda r: type(r[0]).__name__)
-@pytest.mark.parametrize("query", ["", "?format=json", "?format=xml"])
+@pytest.mark.parametrize("query", ["", "?page=2", "?format=json", "?page=2&format=xml"])
 def test_same_answer_as_drf(accept, renderers, query):
     assert _answer(JsonFirstNegotiation(), accept, renderers, query) == _answer(
         DefaultContentNegotiation(), accept, renderers, query
