@@ -39,6 +39,7 @@ lint: install
 # The benchmark (bench/run.py) needs wrk (Debian's package) and the local PostgreSQL + Redis.
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 # Debian's Chromium and ChromeDriver for the browser test (tests/e2e); needs root. Skipped
 # when both are already installed.

@@ -2,14 +2,17 @@
 
     make bench                        # or: .venv/bin/python bench/run.py [--quick]
 
-Both targets run under the same gunicorn settings (bench/gunicorn_bench.py: 2 sync workers,
-no access log); the service with production settings on PostgreSQL + Redis. Rounds
-alternate the order of targets so that drift cancels. Printed per endpoint: req/s, p50 /
-p99 latency, errors, peak RSS per worker and the ratio to the ceiling of the same run;
-then the same with a large database (--large users and revoked sign-ins).
+Every target runs under the same gunicorn settings (bench/gunicorn_bench.py: 2 sync
+workers, no access log); the service with production settings on PostgreSQL + Redis.
+Rounds alternate the order of targets so that drift cancels. Printed per endpoint: req/s,
+p50 / p99 latency, errors, peak RSS per worker and the ratio to the ceiling of the same
+run; then the same with a large database (--large users and revoked sign-ins). The small
+run also measures the stock DRF reference (bench/stock: djoser's /users/me/ and a naive
+wallet sign-in, on PostgreSQL), the comparison the targets were set against.
 """
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -31,8 +34,8 @@ from tests.generous_limits import GENEROUS_RATE_LIMITS  # noqa: E402
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-SERVICE_PORT, CEILING_PORT = 18601, 18602
-DB_NAME = "launchpad_bench"
+SERVICE_PORT, CEILING_PORT, STOCK_PORT = 18601, 18602, 18603
+DB_NAME, STOCK_DB_NAME = "launchpad_bench", "launchpad_bench_stock"
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -43,6 +46,10 @@ class Endpoint:
     method: str
     path: str
     bodies: str | None = None  # prepare.py arguments for single-use bodies
+    target: str = "service"  # or "stock": bench/stock, the issue's point of comparison
+
+
+STOCK = "stock"
 
 
 ENDPOINTS = [
@@ -51,6 +58,22 @@ ENDPOINTS = [
     Endpoint("POST /auth/login (returning)", "POST", "/auth/login", "login-bodies"),
     Endpoint("POST /auth/login (first)", "POST", "/auth/login", "login-bodies --first"),
     Endpoint("POST /auth/refresh", "POST", "/auth/refresh", "refresh-bodies"),
+    Endpoint("stock DRF: GET /auth/users/me/ (djoser)", "GET", "/auth/users/me/", target=STOCK),
+    Endpoint(
+        "stock DRF: POST naive wallet login",
+        "POST",
+        "/auth/wallet-login",
+        "login-bodies",
+        target=STOCK,
+    ),
+]
+
+
+# The issue's comparisons: a profile read against djoser's /users/me/, sign-in against a
+# naive one (its targets were set as multiples of these: 0.40 / 0.21, 0.30 / 0.23).
+STOCK_COMPARISONS = [
+    ("GET /auth/my-profile", "stock DRF: GET /auth/users/me/ (djoser)"),
+    ("POST /auth/login (returning)", "stock DRF: POST naive wallet login"),
 ]
 
 
@@ -87,12 +110,21 @@ def service_env() -> dict[str, str]:
     return env
 
 
+def stock_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return env | {"DJANGO_SETTINGS_MODULE": "stock.settings", "STOCK_DB_NAME": STOCK_DB_NAME}
+
+
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
 def prepare(args: str, env: dict[str, str], *extra: str) -> None:
     run([PYTHON, str(BENCH / "prepare.py"), *args.split(), *extra], env=env)
+
+
+def prepare_stock(args: str) -> None:
+    run([PYTHON, str(BENCH / "stock/prepare.py"), *args.split()], env=stock_env())
 
 
 class Server:
@@ -167,33 +199,44 @@ def wrk(url: str, seconds: int, connections: int, env: dict[str, str], script: s
 
 
 def measure(
-    size: str, service: Server, ceiling: Server, env: dict[str, str], opts: argparse.Namespace
+    size: str,
+    servers: dict[str, Server],
+    ceiling: Server,
+    env: dict[str, str],
+    opts: argparse.Namespace,
 ) -> tuple[Result, dict[str, Result]]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     tokens = tmp / "tokens.txt"
     prepare(f"access-tokens --count 1 --out {tokens}", env)
     wrk_env = os.environ | {"WRK_AUTH": tokens.read_text().split()[0], "WRK_THREADS": "2"}
+    target_env = {"service": wrk_env}
+    if STOCK in servers:
+        prepare_stock(f"token --out {tokens}")
+        target_env[STOCK] = wrk_env | {"WRK_AUTH": tokens.read_text().split()[0]}
+    endpoints = [e for e in ENDPOINTS if e.target in servers]
     get_script, post_script = str(BENCH / "wrk/get.lua"), str(BENCH / "wrk/bodies.lua")
-    ceiling_result, results = Result(), {e.name: Result() for e in ENDPOINTS}
+    ceiling_result, results = Result(), {e.name: Result() for e in endpoints}
 
     def measure_ceiling() -> None:
         url = f"http://127.0.0.1:{ceiling.port}/"
         ceiling_result.samples.append(wrk(url, opts.seconds, opts.connections, wrk_env, get_script))
 
     for round_number in range(opts.rounds):
-        order = ENDPOINTS if round_number % 2 == 0 else list(reversed(ENDPOINTS))
+        order = endpoints if round_number % 2 == 0 else list(reversed(endpoints))
         ceiling_first = round_number % 2 == 0
         if ceiling_first:
             measure_ceiling()
         for endpoint in order:
-            script, run_env = get_script, wrk_env
+            script, run_env = get_script, target_env[endpoint.target]
             if endpoint.bodies:
                 bodies = tmp / "bodies.jsonl"
                 prepare(endpoint.bodies, env, "--count", str(opts.bodies), "--out", str(bodies))
-                script, run_env = post_script, wrk_env | {"WRK_BODIES": str(bodies)}
+                if endpoint.target == STOCK:  # the same wallets, as the stock project's users
+                    prepare_stock(f"users --bodies {bodies}")
+                script, run_env = post_script, run_env | {"WRK_BODIES": str(bodies)}
             results[endpoint.name].samples.append(
                 wrk(
-                    f"http://127.0.0.1:{service.port}{endpoint.path}",
+                    f"http://127.0.0.1:{servers[endpoint.target].port}{endpoint.path}",
                     opts.seconds,
                     opts.connections,
                     run_env,
@@ -217,6 +260,7 @@ def measure(
 
 
 def table(size: str, ceiling: Result, results: dict[str, Result], rss: dict[str, float]) -> str:
+    targets = {e.name: e.target for e in ENDPOINTS}
     ceiling_rps = ceiling.median("rps")
     lines = [
         f"\n{size}: ceiling {ceiling_rps:.0f} req/s (p50 {ceiling.median('p50_ms'):.2f} ms, "
@@ -230,25 +274,24 @@ def table(size: str, ceiling: Result, results: dict[str, Result], rss: dict[str,
         errors = sum(s.errors for s in result.samples)
         lines.append(
             f"| {name} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {p99 / p50:.1f} | {errors} | "
-            f"{rss['service']:.0f} | {rps / ceiling_rps:.2f} |"
+            f"{rss[targets[name]]:.0f} | {rps / ceiling_rps:.2f} |"
         )
+    for ours, stock in STOCK_COMPARISONS:
+        if ours in results and stock in results:
+            factor = results[ours].median("rps") / results[stock].median("rps")
+            lines.append(f"{ours}: {factor:.2f} x {stock}")
     return "\n".join(lines)
 
 
+def _psql(sql: str) -> None:
+    run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", sql])
+
+
 def recreate_database(env: dict[str, str]) -> None:
-    run(
-        [
-            "psql",
-            "-q",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-c",
-            f"DROP DATABASE IF EXISTS {DB_NAME}",
-        ]
-    )
-    run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB_NAME}"])
+    for name in (DB_NAME, STOCK_DB_NAME):
+        _psql(f"DROP DATABASE IF EXISTS {name}")
+        _psql(f"CREATE DATABASE {name}")
+    prepare_stock("migrate")
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
     run([PYTHON, "manage.py", "createcachetable"], env=env)
     run(["redis-cli", "-n", "15", "FLUSHDB"], stdout=subprocess.DEVNULL)
@@ -267,12 +310,20 @@ def main() -> None:
         default=1_000_000,
         help="users and revoked sign-ins in the large database (0: skip)",
     )
+    parser.add_argument(
+        "--stock",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the stock DRF reference (bench/stock) in the small run too",
+    )
     parser.add_argument("--quick", action="store_true", help="1 round of 3 s, no large run")
     opts = parser.parse_args()
     if opts.quick:
         opts.rounds, opts.seconds, opts.large, opts.bodies = 1, 3, 0, 10000
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
+    if opts.stock and importlib.util.find_spec("djoser") is None:
+        raise SystemExit("djoser is missing: `make bench` installs it (pip install -e '.[bench]')")
     env = service_env()
     recreate_database(env)
     sizes = [("small", opts.small)] + ([("large", opts.large)] if opts.large else [])
@@ -282,16 +333,21 @@ def main() -> None:
     ]
     for size, users in sizes:
         prepare(f"seed --users {users} --revoked {users if size == 'large' else 0}", env)
-        service = Server("service", "config.wsgi", SERVICE_PORT, env)
+        servers = {"service": Server("service", "config.wsgi", SERVICE_PORT, env)}
+        if opts.stock and size == "small":
+            servers[STOCK] = Server(
+                STOCK, "stock.wsgi", STOCK_PORT, stock_env(), "--pythonpath", str(BENCH)
+            )
         ceiling = Server(
             "ceiling", "ceiling.wsgi", CEILING_PORT, os.environ.copy(), "--pythonpath", str(BENCH)
         )
         try:
-            ceiling_result, results = measure(size, service, ceiling, env, opts)
-            rss = {"service": service.peak_rss_mb(), "ceiling": ceiling.peak_rss_mb()}
+            ceiling_result, results = measure(size, servers, ceiling, env, opts)
+            rss = {name: server.peak_rss_mb() for name, server in servers.items()}
+            rss["ceiling"] = ceiling.peak_rss_mb()
         finally:
-            service.stop()
-            ceiling.stop()
+            for server in [*servers.values(), ceiling]:
+                server.stop()
         report.append(table(f"{size} database ({users:,} users)", ceiling_result, results, rss))
         print(report[-1], flush=True)
     print("\n" + "\n".join(report))
