@@ -18,6 +18,7 @@ is read; the throttle then reuses those counts. The usage of the tightest limit 
 request for ``config.middleware.RateLimitHeadersMiddleware`` (the ``x-ratelimit-*`` headers).
 """
 
+import functools
 import ipaddress
 import logging
 import time
@@ -224,17 +225,21 @@ end
 _count_script = None
 
 
+# django-ratelimit parses a rate with a regular expression on every use; the rates are few.
+_parsed_rate = functools.lru_cache(maxsize=64)(_split_rate)
+
+
 def _counters(hits: list[tuple[str, str, str]]) -> list[Counter]:
     """The keys and windows are django-ratelimit's own (``get_usage`` reads the same
     counters); only its add-then-incr, two round trips per counter, becomes one call."""
     cache = caches["default"]
     counters = []
     for scope, value, rate in hits:
-        limit, period = _split_rate(rate)
+        limit, period = parsed = _parsed_rate(rate)
         window = _get_window(value, period)
         # A digest under a fixed prefix: nothing for the cache's key validation (memcached's
         # character rules, a loop over the key) to find.
-        key = cache.make_key(_make_cache_key(scope, window, rate, value, ALL))
+        key = cache.make_key(_make_cache_key(scope, window, parsed, value, ALL))
         counters.append(Counter(key=key, limit=limit, ttl=period + EXPIRATION_FUDGE, reset=window))
     return counters
 

@@ -211,6 +211,8 @@ SIWS_CHAIN_IDS = env_list("SIWS_CHAIN_IDS", ["mainnet", "solana:mainnet"])
 # --- CORS (django-cors-headers) --------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", ["https://pump.fun"])
 CORS_ALLOW_CREDENTIALS = True
+# django-cors-headers' default, named: a setting left out is looked for again on every request.
+CORS_URLS_REGEX = r"^.*$"
 CORS_EXPOSE_HEADERS = [
     "x-ratelimit-limit",
     "x-ratelimit-remaining",

@@ -4,6 +4,7 @@ Every counter lives in Django's default cache (Redis with ``REDIS_URL``, else th
 cache), so all processes and instances share it; never a per-process memory cache.
 """
 
+import hashlib
 import re
 from datetime import timedelta
 
@@ -37,6 +38,8 @@ for _scope, _rate in RATE_LIMITS.items():
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_CACHE_PREFIX = "rl:"
+# Its default, named: a setting left out is looked for again (and missed) on every request.
+RATELIMIT_HASH_ALGORITHM = hashlib.sha256
 # Client address for key="ip": the one rule in config/client.py (IPv6 grouped by /64).
 RATELIMIT_IP_META_KEY = "config.client.client_ip"
 # Cache unreachable: False answers 503 naming the cache (fail closed), True lets requests
