@@ -2,11 +2,12 @@
 
 import uuid
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS
 
 from accounts import sign_in_cache, solana
 from accounts.exceptions import UserNotFound
-from accounts.models import SignIn, User
+from accounts.models import User
+from accounts.statements import USER_ATTNAMES, user_of_live_sign_in
 
 _MAX_IDENTIFIER_LENGTH = 64
 
@@ -33,24 +34,6 @@ def user_get_public(*, identifier: str) -> User:
     return user
 
 
-# The one query on every authenticated request, written out once at import: building it
-# with the ORM cost more than the round trip itself (see README, Performance).
-_USER_FIELDS = User._meta.concrete_fields
-_USER_ATTNAMES = tuple(field.attname for field in _USER_FIELDS)
-_LIVE_SIGN_IN_USER_SQL = (  # noqa: S608 (only quoted model metadata is formatted in)
-    "SELECT {columns} FROM {user} u JOIN {sign_in} s ON s.{sign_in_user} = u.{user_pk} "
-    "WHERE s.{sign_in_pk} = %s AND s.{sign_in_user} = %s AND s.{revoked_at} IS NULL"
-).format(
-    columns=", ".join(f"u.{connection.ops.quote_name(field.column)}" for field in _USER_FIELDS),
-    user=connection.ops.quote_name(User._meta.db_table),
-    sign_in=connection.ops.quote_name(SignIn._meta.db_table),
-    sign_in_user=connection.ops.quote_name(SignIn._meta.get_field("user").column),
-    user_pk=connection.ops.quote_name(User._meta.pk.column),
-    sign_in_pk=connection.ops.quote_name(SignIn._meta.pk.column),
-    revoked_at=connection.ops.quote_name(SignIn._meta.get_field("revoked_at").column),
-)
-
-
 def user_get_by_live_sign_in(
     *, sign_in_id: uuid.UUID, user_id: uuid.UUID, cached: sign_in_cache.Lookup | None = None
 ) -> User | None:
@@ -62,34 +45,15 @@ def user_get_by_live_sign_in(
     if cached.values is not None:
         shape, row = cached.values
         # An entry written by a release with other User fields (during a deploy) is a miss.
-        if shape == _USER_ATTNAMES:
-            user = User.from_db(DEFAULT_DB_ALIAS, _USER_ATTNAMES, row)
+        if shape == USER_ATTNAMES:
+            user = User.from_db(DEFAULT_DB_ALIAS, USER_ATTNAMES, row)
             if user.pk == user_id:
                 return user
-    user = _user_get_by_live_sign_in_from_database(sign_in_id=sign_in_id, user_id=user_id)
+    user = user_of_live_sign_in(sign_in_id=sign_in_id, user_id=user_id)
     if user is not None and cached.generation is not None:
         sign_in_cache.store(
             sign_in_id=sign_in_id,
             generation=cached.generation,
-            values=(_USER_ATTNAMES, tuple(getattr(user, name) for name in _USER_ATTNAMES)),
+            values=(USER_ATTNAMES, tuple(getattr(user, name) for name in USER_ATTNAMES)),
         )
     return user
-
-
-def _user_get_by_live_sign_in_from_database(
-    *, sign_in_id: uuid.UUID, user_id: uuid.UUID
-) -> User | None:
-    params = [
-        SignIn._meta.pk.get_db_prep_value(sign_in_id, connection),
-        User._meta.pk.get_db_prep_value(user_id, connection),
-    ]
-    if connection.vendor != "postgresql":
-        # Other backends need Django's value converters (SQLite keeps uuids and times as text).
-        return next(iter(User.objects.raw(_LIVE_SIGN_IN_USER_SQL, params)), None)
-    # psycopg already returns uuids and aware datetimes: the row is the model's values.
-    with connection.cursor() as cursor:
-        cursor.execute(_LIVE_SIGN_IN_USER_SQL, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return User.from_db(connection.alias, _USER_ATTNAMES, row)

@@ -32,8 +32,9 @@ from accounts.exceptions import (
     UsernameInvalid,
     UsernameTaken,
 )
-from accounts.models import AuditAction, SignIn, UsedSignInProof, User
+from accounts.models import AuditAction, SignIn, User
 from accounts.siws import SiwsMessage
+from accounts.statements import used_proofs_insert, user_signed_in_now
 from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
 from accounts.usernames import username_problem
 from config.ratelimit import rate_limit_value_hit
@@ -136,9 +137,7 @@ def _proof_consume(proof: SignInProof) -> None:
     ends the whole sign-in anyway, and a savepoint would cost two more round trips.
     """
     try:
-        UsedSignInProof.objects.bulk_create(
-            [UsedSignInProof(key=key, expires_at=proof.fresh_until) for key in proof.replay_keys]
-        )
+        used_proofs_insert(keys=proof.replay_keys, expires_at=proof.fresh_until)
     except IntegrityError:
         raise SignatureReplayed() from None
 
@@ -181,18 +180,21 @@ def wallet_sign_in(
     now = now or timezone.now()
     if not solana.verify_message(proof.public_key, proof.message, proof.signature):
         raise SignInFailed()
-    # A returning wallet is one read; only a first sign-in counts against the new-account cap.
-    user, created = User.objects.filter(address=proof.address).first(), False
-    if user is None:
-        _new_account_allow(ip_address)
     with transaction.atomic():
         _proof_consume(proof)
+        # A returning wallet's account is read and stamped in one statement (a banned one's
+        # stamp is rolled back below); only a first sign-in counts against the cap.
+        user, created = user_signed_in_now(address=proof.address, now=now), False
         if user is None:
+            _new_account_allow(ip_address)
             user, created = _user_get_or_create(proof.address)
+            user.last_login = now
+            user.save(update_fields=["last_login", "updated_at"])  # its signal tells the cache
+        elif not user.is_banned:
+            # Stamped without save(): cached profiles show lastLogin, so tell the cache.
+            sign_in_cache.account_changed(user.pk)
         if user.is_banned:
             raise AccountBanned()
-        user.last_login = now
-        user.save(update_fields=["last_login", "updated_at"])
         sign_in = SignIn(
             user=user,
             created_at=now,

@@ -94,6 +94,17 @@ def test_any_save_of_the_account_is_seen_on_the_next_request(django_assert_num_q
     assert client.get("/auth/my-profile").json()["email"] == "new@example.com"
 
 
+def test_a_new_sign_in_is_seen_in_the_last_login_of_other_sessions(django_assert_num_queries):
+    wallet = Wallet()
+    client = _signed_in(wallet)
+    before = _served_from_cache(client, django_assert_num_queries)["lastLogin"]
+    time.sleep(1.05)  # lastLogin is shown to the second
+    _signed_in(wallet)
+    after = client.get("/auth/my-profile").json()["lastLogin"]
+    assert after != before
+    assert after == _user(client).last_login.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def test_logout_is_seen_on_the_next_request(django_assert_num_queries):
     client = _signed_in()
     _served_from_cache(client, django_assert_num_queries)

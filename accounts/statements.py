@@ -1,0 +1,89 @@
+"""The hot paths' SQL statements, written out once at import from the models' metadata.
+
+Building a query with the ORM costs more CPU than its round trip (see README, Performance).
+A returned account row becomes the model directly. All run on PostgreSQL and on SQLite.
+"""
+
+import uuid
+from datetime import datetime
+
+from django.db import connection
+
+from accounts.models import SignIn, UsedSignInProof, User
+
+USER_FIELDS = User._meta.concrete_fields
+USER_ATTNAMES = tuple(field.attname for field in USER_FIELDS)
+
+
+def _name(model: type, field_name: str | None = None) -> str:
+    """A model's table, or one of its fields' column, quoted."""
+    if field_name is None:
+        return connection.ops.quote_name(model._meta.db_table)
+    return connection.ops.quote_name(model._meta.get_field(field_name).column)
+
+
+def _user_columns(alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + connection.ops.quote_name(field.column) for field in USER_FIELDS)
+
+
+# Only quoted model metadata is formatted into these (S608).
+_LIVE_SIGN_IN_USER = (
+    f"SELECT {_user_columns('u')} FROM {_name(User)} u "  # noqa: S608
+    f"JOIN {_name(SignIn)} s ON s.{_name(SignIn, 'user')} = u.{_name(User, 'id')} "
+    f"WHERE s.{_name(SignIn, 'id')} = %s AND s.{_name(SignIn, 'user')} = %s "
+    f"AND s.{_name(SignIn, 'revoked_at')} IS NULL"
+)
+_SIGNED_IN_NOW = (
+    f"UPDATE {_name(User)} SET {_name(User, 'last_login')} = %s, "  # noqa: S608
+    f"{_name(User, 'updated_at')} = %s WHERE {_name(User, 'address')} = %s "
+    f"RETURNING {_user_columns()}"
+)
+
+_USED_PROOFS = (
+    f"INSERT INTO {_name(UsedSignInProof)} "  # noqa: S608
+    f"({_name(UsedSignInProof, 'key')}, {_name(UsedSignInProof, 'expires_at')}) VALUES "
+)
+
+
+def _user_from(sql: str, params: list) -> User | None:
+    if connection.vendor != "postgresql":
+        # Other backends need Django's value converters (SQLite keeps uuids and times as text).
+        return next(iter(User.objects.raw(sql, params)), None)
+    # psycopg already returns uuids and aware datetimes: the row is the model's values.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else User.from_db(connection.alias, USER_ATTNAMES, row)
+
+
+def user_of_live_sign_in(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+    """The account of an unrevoked sign-in, as the database says now."""
+    return _user_from(
+        _LIVE_SIGN_IN_USER,
+        [
+            SignIn._meta.pk.get_db_prep_value(sign_in_id, connection),
+            User._meta.pk.get_db_prep_value(user_id, connection),
+        ],
+    )
+
+
+def user_signed_in_now(*, address: str, now: datetime) -> User | None:
+    """Set the wallet's account's ``last_login`` (and ``updated_at``) to ``now`` and return
+    the account as updated; None if the wallet has none.
+
+    Bypasses ``save()``, so its ``post_save`` receivers do not run: the caller tells the
+    sign-in cache (``sign_in_cache.account_changed``) itself.
+    """
+    when = User._meta.get_field("last_login").get_db_prep_value(now, connection)
+    return _user_from(_SIGNED_IN_NOW, [when, when, address])
+
+
+def used_proofs_insert(*, keys: tuple[str, ...], expires_at: datetime) -> None:
+    """Insert ``UsedSignInProof`` rows; ``django.db.IntegrityError`` if a key is there."""
+    until = UsedSignInProof._meta.get_field("expires_at").get_db_prep_value(expires_at, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _USED_PROOFS + ", ".join(["(%s, %s)"] * len(keys)),
+            [value for key in keys for value in (key, until)],
+        )

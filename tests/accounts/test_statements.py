@@ -1,0 +1,57 @@
+"""accounts/statements.py: the hand-written statements agree with the ORM on both backends."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import SignIn, UsedSignInProof, User
+from accounts.statements import used_proofs_insert, user_of_live_sign_in, user_signed_in_now
+from tests.wallets import Wallet
+
+pytestmark = pytest.mark.django_db
+
+
+def _orm_values(user: User) -> dict:
+    return {field.attname: getattr(user, field.attname) for field in User._meta.concrete_fields}
+
+
+def test_signed_in_now_stamps_and_returns_the_account_as_the_orm_reads_it():
+    user = User.objects.create(address=Wallet().address, email="a@example.com", bio="hi")
+    now = timezone.now()
+    stamped = user_signed_in_now(address=user.address, now=now)
+    fresh = User.objects.get(pk=user.pk)
+    assert fresh.last_login == now and fresh.updated_at == now
+    assert _orm_values(stamped) == _orm_values(fresh)
+    assert not stamped._state.adding
+
+
+def test_signed_in_now_of_an_unknown_wallet_is_none():
+    assert user_signed_in_now(address="nobody", now=timezone.now()) is None
+
+
+def test_live_sign_in_user_is_the_orm_row_and_none_once_revoked():
+    user = User.objects.create(address=Wallet().address)
+    sign_in = SignIn.objects.create(user=user, refresh_jti="j")
+    user = user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id)
+    assert _orm_values(user) == _orm_values(User.objects.get(pk=sign_in.user_id))
+    sign_in.revoked_at = timezone.now()
+    sign_in.save()
+    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id) is None
+
+
+def test_used_proofs_are_stored_as_the_orm_stores_them_and_refused_twice():
+    expires_at = timezone.now() + timedelta(minutes=5)
+    used_proofs_insert(keys=("sig:a", "nonce:b"), expires_at=expires_at)
+    stored = UsedSignInProof.objects.order_by("key")
+    assert [(p.key, p.expires_at) for p in stored] == [
+        ("nonce:b", expires_at),
+        ("sig:a", expires_at),
+    ]
+    # Compared in the database as the purge compares them.
+    assert UsedSignInProof.objects.filter(expires_at__lt=expires_at).count() == 0
+    assert UsedSignInProof.objects.filter(expires_at__lte=expires_at).count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        used_proofs_insert(keys=("sig:c", "sig:a"), expires_at=expires_at)
+    assert not UsedSignInProof.objects.filter(key="sig:c").exists()
