@@ -142,11 +142,26 @@ def _proof_consume(proof: SignInProof) -> None:
         raise SignatureReplayed() from None
 
 
-def _user_get_or_create(address: str) -> tuple[User, bool]:
-    # get_or_create retries the read when a concurrent sign-in inserted the row first,
-    # so two first sign-ins of one wallet end with one account.
-    # Wallet accounts have no password: an unusable one keeps them out of the admin sign-in.
-    return User.objects.get_or_create(address=address, defaults={"password": make_password(None)})
+def _account_create(address: str, now: datetime) -> tuple[User, bool]:
+    """A first sign-in's account, created signed in; or, when a concurrent first sign-in
+    of the wallet created it first, that account, stamped: one account per wallet.
+
+    Called after the stamp found no account, so the insert is tried first (no read); its
+    savepoint keeps the sign-in's transaction usable when the address is taken meanwhile.
+    """
+    try:
+        with transaction.atomic():
+            # No password: an unusable one keeps wallet accounts out of the admin sign-in.
+            user = User.objects.create(
+                address=address, password=make_password(None), last_login=now
+            )
+        return user, True
+    except IntegrityError:
+        user = user_signed_in_now(address=address, now=now)
+        if user is None:  # the other sign-in's account is gone already (deleted)
+            raise
+        sign_in_cache.account_changed(user.pk)
+        return user, False
 
 
 def _new_account_allow(ip_address: str | None) -> None:
@@ -187,9 +202,7 @@ def wallet_sign_in(
         user, created = user_signed_in_now(address=proof.address, now=now), False
         if user is None:
             _new_account_allow(ip_address)
-            user, created = _user_get_or_create(proof.address)
-            user.last_login = now
-            user.save(update_fields=["last_login", "updated_at"])  # its signal tells the cache
+            user, created = _account_create(proof.address, now)
         elif not user.is_banned:
             # Stamped without save(): cached profiles show lastLogin, so tell the cache.
             sign_in_cache.account_changed(user.pk)

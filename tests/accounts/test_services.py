@@ -51,6 +51,29 @@ def test_first_sign_in_creates_account_and_sign_in():
     assert result.tokens.expires_in == 900
 
 
+def test_first_sign_in_that_loses_the_race_for_the_account_signs_into_the_winners(
+    monkeypatch,
+):
+    """The other first sign-in of the wallet created the account between the stamp (which
+    found none) and the insert: the insert fails, and the winner's account is stamped."""
+    wallet, now = Wallet(), timezone.now()
+    winner = User.objects.create(address=wallet.address)
+    stamp, calls = services.user_signed_in_now, []
+
+    def stamp_too_early_the_first_time(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else stamp(**kwargs)
+
+    monkeypatch.setattr(services, "user_signed_in_now", stamp_too_early_the_first_time)
+    result = _sign_in(_proof(wallet, now), now)
+    assert not result.created
+    assert result.user.pk == winner.pk
+    assert User.objects.get(pk=winner.pk).last_login == now
+    assert User.objects.count() == 1
+    assert SignIn.objects.filter(user=winner).count() == 1
+    assert len(calls) == 2
+
+
 def test_second_sign_in_reuses_account():
     wallet, now = Wallet(), timezone.now()
     first = _sign_in(_proof(wallet, now))
