@@ -38,10 +38,12 @@ REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SIGN_IN_SITE = "pump.fun"  # the service's default SIGN_IN_SITE; the instances keep it
 
-# Ports: overridable so that several checkouts can run the suite side by side.
+# Ports: overridable so that several checkouts can run the suite side by side. All below
+# Linux's ephemeral range (32768-60999): there, any client connection of the machine can
+# hold the port for a while, and the server then fails to start.
 HTTP_PORT_BASE = int(os.environ.get("SYSTEM_HTTP_PORT_BASE", "18300"))
-PG_PORT = int(os.environ.get("SYSTEM_PG_PORT", "55400"))
-REDIS_PORT = int(os.environ.get("SYSTEM_REDIS_PORT", "56300"))
+PG_PORT = int(os.environ.get("SYSTEM_PG_PORT", "25400"))
+REDIS_PORT = int(os.environ.get("SYSTEM_REDIS_PORT", "26300"))
 
 
 class Unavailable(Exception):
