@@ -34,7 +34,7 @@ from accounts.exceptions import (
 )
 from accounts.models import AuditAction, SignIn, User
 from accounts.siws import SiwsMessage
-from accounts.statements import used_proofs_insert, user_signed_in_now
+from accounts.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
 from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
 from accounts.usernames import username_problem
 from config.ratelimit import rate_limit_value_hit
@@ -248,6 +248,18 @@ def token_refresh(
     sign_in_id, user_id = token_sign_in_id(refresh), token_user_id(refresh)
     if sign_in_id is None or user_id is None:
         raise TokenRejected()
+    # The common case, one statement: the token is the live sign-in's current one.
+    rotated = SignIn(id=sign_in_id, user=User(id=user_id), last_used_at=now)
+    tokens = token_pair_issue(rotated)
+    if refresh_rotated(
+        sign_in_id=sign_in_id,
+        user_id=user_id,
+        presented_jti=str(refresh["jti"]),
+        new_jti=rotated.refresh_jti,
+        now=now,
+    ):
+        return tokens
+    # Otherwise find out why, under the sign-in's lock: gone, revoked or banned, or reused.
     reused = False
     with transaction.atomic():
         sign_in = (

@@ -45,6 +45,16 @@ _USED_PROOFS = (
     f"({_name(UsedSignInProof, 'key')}, {_name(UsedSignInProof, 'expires_at')}) VALUES "
 )
 
+# The sign-in is live, the presented token its current one, its account not banned.
+_REFRESH_ROTATE = (
+    f"UPDATE {_name(SignIn)} SET {_name(SignIn, 'refresh_jti')} = %s, "  # noqa: S608
+    f"{_name(SignIn, 'last_used_at')} = %s "
+    f"WHERE {_name(SignIn, 'id')} = %s AND {_name(SignIn, 'user')} = %s "
+    f"AND {_name(SignIn, 'refresh_jti')} = %s AND {_name(SignIn, 'revoked_at')} IS NULL "
+    f"AND EXISTS (SELECT 1 FROM {_name(User)} u WHERE u.{_name(User, 'id')} = "
+    f"{_name(SignIn)}.{_name(SignIn, 'user')} AND NOT u.{_name(User, 'is_banned')})"
+)
+
 
 def _user_from(sql: str, params: list) -> User | None:
     if connection.vendor != "postgresql":
@@ -87,3 +97,22 @@ def used_proofs_insert(*, keys: tuple[str, ...], expires_at: datetime) -> None:
             _USED_PROOFS + ", ".join(["(%s, %s)"] * len(keys)),
             [value for key in keys for value in (key, until)],
         )
+
+
+def refresh_rotated(
+    *, sign_in_id: uuid.UUID, user_id: uuid.UUID, presented_jti: str, new_jti: str, now: datetime
+) -> bool:
+    """Make ``new_jti`` the sign-in's refresh token if ``presented_jti`` is its current one,
+    the sign-in is live and its account not banned; False (nothing written) otherwise."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REFRESH_ROTATE,
+            [
+                new_jti,
+                SignIn._meta.get_field("last_used_at").get_db_prep_value(now, connection),
+                SignIn._meta.pk.get_db_prep_value(sign_in_id, connection),
+                User._meta.pk.get_db_prep_value(user_id, connection),
+                presented_jti,
+            ],
+        )
+        return cursor.rowcount == 1

@@ -7,7 +7,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import SignIn, UsedSignInProof, User
-from accounts.statements import used_proofs_insert, user_of_live_sign_in, user_signed_in_now
+from accounts.statements import (
+    refresh_rotated,
+    used_proofs_insert,
+    user_of_live_sign_in,
+    user_signed_in_now,
+)
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +60,25 @@ def test_used_proofs_are_stored_as_the_orm_stores_them_and_refused_twice():
     with pytest.raises(IntegrityError), transaction.atomic():
         used_proofs_insert(keys=("sig:c", "sig:a"), expires_at=expires_at)
     assert not UsedSignInProof.objects.filter(key="sig:c").exists()
+
+
+@pytest.mark.parametrize("case", ["current", "spent", "revoked", "banned", "other account"])
+def test_refresh_rotated_only_the_live_current_token_of_an_unbanned_account(case):
+    user = User.objects.create(address=Wallet().address, is_banned=case == "banned")
+    other = User.objects.create(address=Wallet().address)
+    revoked_at = timezone.now() if case == "revoked" else None
+    sign_in = SignIn.objects.create(user=user, refresh_jti="old", revoked_at=revoked_at)
+    now = timezone.now() + timedelta(seconds=5)
+    rotated = refresh_rotated(
+        sign_in_id=sign_in.pk,
+        user_id=other.pk if case == "other account" else user.pk,
+        presented_jti="older" if case == "spent" else "old",
+        new_jti="new",
+        now=now,
+    )
+    stored = SignIn.objects.get(pk=sign_in.pk)
+    assert rotated is (case == "current")
+    if rotated:
+        assert (stored.refresh_jti, stored.last_used_at) == ("new", now)
+    else:
+        assert (stored.refresh_jti, stored.last_used_at) == ("old", sign_in.last_used_at)
