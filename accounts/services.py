@@ -251,15 +251,18 @@ def token_refresh(
     # The common case, one statement: the token is the live sign-in's current one.
     rotated = SignIn(id=sign_in_id, user=User(id=user_id), last_used_at=now)
     tokens = token_pair_issue(rotated)
-    if refresh_rotated(
+    account_id = refresh_rotated(
         sign_in_id=sign_in_id,
-        user_id=user_id,
         presented_jti=str(refresh["jti"]),
         new_jti=rotated.refresh_jti,
         now=now,
-    ):
+    )
+    if account_id == user_id:
         return tokens
     # Otherwise find out why, under the sign-in's lock: gone, revoked or banned, or reused.
+    # (A current token naming another account, which only the signing key could make, was
+    # rotated all the same; the read below refuses it and the sign-in's refresh token is
+    # dead.)
     reused = False
     with transaction.atomic():
         sign_in = (

@@ -186,6 +186,20 @@ def test_refresh_rotates_and_detects_reuse():
         services.token_refresh(raw_refresh_token=again.refresh)
 
 
+def test_refresh_token_naming_another_account_than_its_sign_in_is_refused():
+    """Only the signing key could make one; refused like any other bad token."""
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    now = timezone.now()
+    victim = _sign_in(_proof(Wallet(), now))
+    other = _sign_in(_proof(Wallet(), now))
+    forged = RefreshToken(victim.tokens.refresh)
+    forged["sub"] = str(other.user.pk)
+    with pytest.raises(TokenRejected):
+        services.token_refresh(raw_refresh_token=str(forged))
+    assert not SignIn.objects.get(pk=victim.sign_in.pk).is_revoked
+
+
 def test_access_token_is_not_a_refresh_token():
     result = _sign_in(_proof(Wallet(), timezone.now()))
     with pytest.raises(TokenRejected):

@@ -41,6 +41,9 @@ def test_live_sign_in_user_is_the_orm_row_and_none_once_revoked():
     sign_in = SignIn.objects.create(user=user, refresh_jti="j")
     user = user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id)
     assert _orm_values(user) == _orm_values(User.objects.get(pk=sign_in.user_id))
+    # Another account's id with this sign-in: none.
+    other = User.objects.create(address=Wallet().address)
+    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=other.pk) is None
     sign_in.revoked_at = timezone.now()
     sign_in.save()
     assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id) is None
@@ -62,23 +65,23 @@ def test_used_proofs_are_stored_as_the_orm_stores_them_and_refused_twice():
     assert not UsedSignInProof.objects.filter(key="sig:c").exists()
 
 
-@pytest.mark.parametrize("case", ["current", "spent", "revoked", "banned", "other account"])
+@pytest.mark.parametrize("case", ["current", "spent", "revoked", "banned", "other sign-in"])
 def test_refresh_rotated_only_the_live_current_token_of_an_unbanned_account(case):
     user = User.objects.create(address=Wallet().address, is_banned=case == "banned")
     other = User.objects.create(address=Wallet().address)
+    SignIn.objects.create(user=other, refresh_jti="other")
     revoked_at = timezone.now() if case == "revoked" else None
     sign_in = SignIn.objects.create(user=user, refresh_jti="old", revoked_at=revoked_at)
     now = timezone.now() + timedelta(seconds=5)
-    rotated = refresh_rotated(
-        sign_in_id=sign_in.pk,
-        user_id=other.pk if case == "other account" else user.pk,
+    rotated_for = refresh_rotated(
+        sign_in_id=SignIn.objects.get(user=other).pk if case == "other sign-in" else sign_in.pk,
         presented_jti="older" if case == "spent" else "old",
         new_jti="new",
         now=now,
     )
     stored = SignIn.objects.get(pk=sign_in.pk)
-    assert rotated is (case == "current")
-    if rotated:
+    assert rotated_for == (user.pk if case == "current" else None)
+    if rotated_for:
         assert (stored.refresh_jti, stored.last_used_at) == ("new", now)
     else:
         assert (stored.refresh_jti, stored.last_used_at) == ("old", sign_in.last_used_at)
