@@ -160,7 +160,6 @@ def _account_create(address: str, now: datetime) -> tuple[User, bool]:
         user = user_signed_in_now(address=address, now=now)
         if user is None:  # the other sign-in's account is gone already (deleted)
             raise
-        sign_in_cache.account_changed(user.pk)
         return user, False
 
 
@@ -203,11 +202,11 @@ def wallet_sign_in(
         if user is None:
             _new_account_allow(ip_address)
             user, created = _account_create(proof.address, now)
-        elif not user.is_banned:
-            # Stamped without save(): cached profiles show lastLogin, so tell the cache.
-            sign_in_cache.account_changed(user.pk)
         if user.is_banned:
             raise AccountBanned()
+        if not created:
+            # Stamped without save(): cached profiles show lastLogin, so tell the cache.
+            sign_in_cache.account_changed(user.pk)
         sign_in = SignIn(
             user=user,
             created_at=now,

@@ -11,8 +11,8 @@ from django.db import connection
 
 from accounts.models import SignIn, UsedSignInProof, User
 
-USER_FIELDS = User._meta.concrete_fields
-USER_ATTNAMES = tuple(field.attname for field in USER_FIELDS)
+_USER_FIELDS = User._meta.concrete_fields
+USER_ATTNAMES = tuple(field.attname for field in _USER_FIELDS)
 
 
 def _name(model: type, field_name: str | None = None) -> str:
@@ -24,7 +24,7 @@ def _name(model: type, field_name: str | None = None) -> str:
 
 def _user_columns(alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
-    return ", ".join(prefix + connection.ops.quote_name(field.column) for field in USER_FIELDS)
+    return ", ".join(prefix + connection.ops.quote_name(field.column) for field in _USER_FIELDS)
 
 
 # Only quoted model metadata is formatted into these (S608).
