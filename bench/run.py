@@ -52,29 +52,27 @@ class Endpoint:
 STOCK = "stock"
 
 
+MY_PROFILE = Endpoint("GET /auth/my-profile", "GET", "/auth/my-profile")
+LOGIN_RETURNING = Endpoint("POST /auth/login (returning)", "POST", "/auth/login", "login-bodies")
+STOCK_ME = Endpoint(
+    "stock DRF: GET /auth/users/me/ (djoser)", "GET", "/auth/users/me/", target=STOCK
+)
+STOCK_LOGIN = Endpoint(
+    "stock DRF: POST naive wallet login", "POST", "/auth/wallet-login", "login-bodies", target=STOCK
+)
 ENDPOINTS = [
-    Endpoint("GET /auth/my-profile", "GET", "/auth/my-profile"),
+    MY_PROFILE,
     Endpoint("GET /auth/is-admin", "GET", "/auth/is-admin"),
-    Endpoint("POST /auth/login (returning)", "POST", "/auth/login", "login-bodies"),
+    LOGIN_RETURNING,
     Endpoint("POST /auth/login (first)", "POST", "/auth/login", "login-bodies --first"),
     Endpoint("POST /auth/refresh", "POST", "/auth/refresh", "refresh-bodies"),
-    Endpoint("stock DRF: GET /auth/users/me/ (djoser)", "GET", "/auth/users/me/", target=STOCK),
-    Endpoint(
-        "stock DRF: POST naive wallet login",
-        "POST",
-        "/auth/wallet-login",
-        "login-bodies",
-        target=STOCK,
-    ),
+    STOCK_ME,
+    STOCK_LOGIN,
 ]
-
 
 # The comparisons: a profile read against djoser's /users/me/, sign-in against a
 # naive one (its targets were set as multiples of these: 0.40 / 0.21, 0.30 / 0.23).
-STOCK_COMPARISONS = [
-    ("GET /auth/my-profile", "stock DRF: GET /auth/users/me/ (djoser)"),
-    ("POST /auth/login (returning)", "stock DRF: POST naive wallet login"),
-]
+STOCK_COMPARISONS = [(MY_PROFILE, STOCK_ME), (LOGIN_RETURNING, STOCK_LOGIN)]
 
 
 @dataclass
@@ -277,9 +275,9 @@ def table(size: str, ceiling: Result, results: dict[str, Result], rss: dict[str,
             f"{rss[targets[name]]:.0f} | {rps / ceiling_rps:.2f} |"
         )
     for ours, stock in STOCK_COMPARISONS:
-        if ours in results and stock in results:
-            factor = results[ours].median("rps") / results[stock].median("rps")
-            lines.append(f"{ours}: {factor:.2f} x {stock}")
+        if ours.name in results and stock.name in results:
+            factor = results[ours.name].median("rps") / results[stock.name].median("rps")
+            lines.append(f"{ours.name}: {factor:.2f} x {stock.name}")
     return "\n".join(lines)
 
 
@@ -287,11 +285,12 @@ def _psql(sql: str) -> None:
     run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", sql])
 
 
-def recreate_database(env: dict[str, str]) -> None:
-    for name in (DB_NAME, STOCK_DB_NAME):
+def recreate_database(env: dict[str, str], *, stock: bool) -> None:
+    for name in (DB_NAME, STOCK_DB_NAME) if stock else (DB_NAME,):
         _psql(f"DROP DATABASE IF EXISTS {name}")
         _psql(f"CREATE DATABASE {name}")
-    prepare_stock("migrate")
+    if stock:  # djoser may be missing without it
+        prepare_stock("migrate")
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
     run([PYTHON, "manage.py", "createcachetable"], env=env)
     run(["redis-cli", "-n", "15", "FLUSHDB"], stdout=subprocess.DEVNULL)
@@ -325,7 +324,7 @@ def main() -> None:
     if opts.stock and importlib.util.find_spec("djoser") is None:
         raise SystemExit("djoser is missing: `make bench` installs it (pip install -e '.[bench]')")
     env = service_env()
-    recreate_database(env)
+    recreate_database(env, stock=opts.stock)
     sizes = [("small", opts.small)] + ([("large", opts.large)] if opts.large else [])
     report = [
         f"machine: {os.cpu_count()} cores, {os.uname().machine}, {opts.connections} "
