@@ -18,6 +18,8 @@ from config.client import client_ip
 
 # Keys of ``detail`` that identify a person; removed when the account is deleted.
 PERSONAL_DETAIL_KEYS = frozenset({"address", "username", "email", "ipAddress", "userAgent"})
+# ``AuditAction.values`` builds a new list on every use; every sign-in records an event.
+_ACTIONS = frozenset(AuditAction.values)
 
 
 def audit_record(
@@ -30,7 +32,7 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. ``actor`` did it (None: the system or an operator's command)."""
-    if action not in AuditAction.values:
+    if action not in _ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     return AuditEvent.objects.create(
         action=action,

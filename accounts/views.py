@@ -36,17 +36,20 @@ from accounts.serializers import (
     TokenPairSerializer,
 )
 from accounts.tokens import token_sign_in_id
+from config.bound_serializers import bound_representation, bound_validation
 from config.client import client_ip
 from config.openapi import error_example, error_response
 from config.ratelimit import ADDRESS, WALLET, RateLimit
-from config.representation import bound_representation
 
 sign_in_logger = logging.getLogger("accounts.sign_in")
 
-# The response shapes, bound once (config/representation.py): the serializers document them.
+# The hot paths' shapes, bound once (config/bound_serializers.py): the serializers
+# document them.
 profile_body = bound_representation(ProfileSerializer)
 public_profile_body = bound_representation(PublicProfileSerializer)
 sign_in_user_body = bound_representation(SignInUserSerializer)
+login_input = bound_validation(LoginInputSerializer)
+refresh_input = bound_validation(RefreshInputSerializer)
 
 
 def _log_sign_in_failure(request: Request, exc: Exception) -> None:
@@ -193,9 +196,7 @@ class LoginApi(APIView):
             raise
 
     def _sign_in(self, request: Request) -> Response:
-        serializer = LoginInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = login_input(request.data)
         now = timezone.now()
         ip_address = client_ip(request)
         user_agent = request.META.get("HTTP_USER_AGENT", "")
@@ -266,10 +267,8 @@ class RefreshApi(APIView):
     rate_limits = (RateLimit("refresh_address", by=ADDRESS),)
 
     def post(self, request: Request) -> Response:
-        serializer = RefreshInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         tokens = services.token_refresh(
-            raw_refresh_token=serializer.validated_data["refreshToken"],
+            raw_refresh_token=refresh_input(request.data)["refreshToken"],
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )

@@ -1,6 +1,8 @@
 """Oversized, non-JSON and malformed bodies get 413, 415 or 400 — never a 500."""
 
 import json
+import sys
+import unicodedata
 
 import pytest
 from django.test import Client
@@ -128,6 +130,17 @@ def test_printable_rule():
     assert has_non_printable("a\nb", multiline=False)
     assert not has_non_printable("a\r\n\tb", multiline=True)
     assert has_non_printable("a\x00b", multiline=True)
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_printable_rule_is_unicode_categories_cc_and_cs(multiline):
+    """Every code point: refused exactly when it is a control character (Cc) or a
+    surrogate (Cs), line breaks and tabs allowed only in multiline text."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        category = unicodedata.category(char)
+        expected = category == "Cs" or (category == "Cc" and not (multiline and char in "\n\r\t"))
+        assert has_non_printable(f"a{char}b", multiline=multiline) is expected, hex(code)
 
 
 @pytest.mark.parametrize("body", ["[]", '"text"', "1", "null", "{}", '{"address": {"a": 1}}'])
