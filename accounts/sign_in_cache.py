@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from redis.exceptions import RedisError
@@ -81,12 +81,13 @@ def _enabled() -> bool:
     return settings.SIGN_IN_CACHE_SECONDS > 0 and uses_redis()
 
 
-def _generation_key(user_id: uuid.UUID) -> str:
-    return caches["default"].make_key(f"signin-cache:generation:{user_id}")
+# The cache is passed in: ``caches["default"]`` is a context-local look-up, once is enough.
+def _generation_key(user_id: uuid.UUID, cache: BaseCache) -> str:
+    return cache.make_key(f"signin-cache:generation:{user_id}")
 
 
-def _entry_key(sign_in_id: uuid.UUID) -> str:
-    return caches["default"].make_key(f"signin-cache:entry:{sign_in_id}")
+def _entry_key(sign_in_id: uuid.UUID, cache: BaseCache) -> str:
+    return cache.make_key(f"signin-cache:entry:{sign_in_id}")
 
 
 def lookup(
@@ -100,14 +101,14 @@ def lookup(
     if not _enabled():
         return _NOTHING
     try:
-        client = redis_client()
+        client, cache = redis_client(), caches["default"]
         if _lookup_script is None:
             _lookup_script = client.register_script(_LOOKUP_SCRIPT)
         generation, entry, *counts = _lookup_script(
             keys=[
-                _generation_key(user_id),
-                _entry_key(sign_in_id),
-                caches["default"].make_key(_SEQUENCE_KEY),
+                _generation_key(user_id, cache),
+                _entry_key(sign_in_id, cache),
+                cache.make_key(_SEQUENCE_KEY),
                 *(counter.key for counter in counters),
             ],
             # The generation outlives the entries tagged with it; if it expires first, the
@@ -134,7 +135,8 @@ def store(*, sign_in_id: uuid.UUID, generation: bytes, values: tuple[Any, ...]) 
         return
     entry = generation + b"|" + pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
     try:
-        redis_client().set(_entry_key(sign_in_id), entry, ex=settings.SIGN_IN_CACHE_SECONDS)
+        key = _entry_key(sign_in_id, caches["default"])
+        redis_client().set(key, entry, ex=settings.SIGN_IN_CACHE_SECONDS)
     except RedisError as exc:
         logger.warning("sign-in cache fill failed: %s", exc)
 
@@ -143,7 +145,7 @@ def account_changed(user_id: uuid.UUID) -> None:
     """Invalidate every cached sign-in of an account: busy now, gone after the commit."""
     if not _enabled():
         return
-    key = _generation_key(user_id)
+    key = _generation_key(user_id, caches["default"])
     try:
         redis_client().set(key, _BUSY, ex=_BUSY_SECONDS)
     except RedisError as exc:

@@ -9,20 +9,30 @@ value changes. Redis' INCR has these properties already.
 """
 
 import base64
+import functools
 import os
 import pickle
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections, models, router, transaction
+from django.utils.module_loading import import_string
 from django.utils.timezone import now as tz_now
 from redis import Redis
 
 
 def uses_redis() -> bool:
-    return isinstance(caches["default"], RedisCache)
+    # From the setting, not ``caches["default"]``: that is a context-local look-up (a few
+    # microseconds, asked several times per request), and the backend is the setting's.
+    return _is_redis_backend(settings.CACHES["default"]["BACKEND"])
+
+
+@functools.cache
+def _is_redis_backend(path: str) -> bool:
+    return issubclass(import_string(path), RedisCache)
 
 
 def redis_client() -> Redis | None:
@@ -35,9 +45,9 @@ def redis_client() -> Redis | None:
     connection of the cache's pool: a third less CPU per call. It reconnects by itself after
     an error, and is made anew in a forked process, which must not share the socket.
     """
-    if not uses_redis():
-        return None
     cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return None
     made_after, client = getattr(cache, "_script_client", (None, None))
     if made_after != _forks:
         pool = cache._cache.get_client(write=True).connection_pool

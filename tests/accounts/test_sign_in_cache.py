@@ -182,10 +182,10 @@ def test_an_entry_of_another_user_model_is_a_miss(django_assert_num_queries):
     _served_from_cache(client, django_assert_num_queries)
     ids = _sign_in_ids(client)
     redis_client = cache._cache.get_client(write=True)
-    generation = redis_client.get(sign_in_cache._generation_key(ids["user_id"]))
+    generation = redis_client.get(sign_in_cache._generation_key(ids["user_id"], cache))
     older_shape = (("id", "address"), (ids["user_id"], "someone-else"))
     entry = generation + b"|" + pickle.dumps(older_shape)
-    redis_client.set(sign_in_cache._entry_key(ids["sign_in_id"]), entry)
+    redis_client.set(sign_in_cache._entry_key(ids["sign_in_id"], cache), entry)
     with django_assert_num_queries(1):
         response = client.get("/auth/my-profile")
     assert response.status_code == 200
