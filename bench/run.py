@@ -4,9 +4,12 @@
 
 Every target runs under the same gunicorn settings (bench/gunicorn_bench.py: 2 sync
 workers, no access log); the service with production settings on PostgreSQL + Redis.
-Rounds alternate the order of targets so that drift cancels. Printed per endpoint: req/s,
-p50 / p99 latency, errors, peak RSS per worker and the ratio to the ceiling of the same
-run; then the same with a large database (--large users and revoked sign-ins). The small
+Each endpoint's run follows a ceiling run of half its length, and its ratio is to that run
+(the machine's speed drifts, neighbouring runs see the same machine); rounds alternate the
+order. Printed per endpoint: req/s, p50 / p99 latency, errors, peak RSS per worker, the
+median ratio to the ceiling with the rounds' lowest and highest, and the CPU time per request of the target's gunicorn, of PostgreSQL and of Redis (from
+/proc, so wrk's share and the idle time are what is left); then the same with a large
+database (--large users and revoked sign-ins). The small
 run also measures the stock DRF reference (bench/stock: djoser's /users/me/ and a naive
 wallet sign-in, on PostgreSQL), the comparison the targets were set against.
 """
@@ -81,6 +84,9 @@ class Sample:
     p50_ms: float
     p99_ms: float
     errors: int
+    # CPU time per request (ms) of the target's gunicorn, of PostgreSQL, of Redis.
+    cpu_ms: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    ratio: float = 1.0  # to the ceiling run just before it
 
 
 @dataclass
@@ -89,6 +95,16 @@ class Result:
 
     def median(self, attr: str) -> float:
         return statistics.median(getattr(s, attr) for s in self.samples)
+
+    def ratio(self) -> str:
+        """Median ratio to the ceiling, with the rounds' lowest and highest."""
+        ratios = [s.ratio for s in self.samples]
+        return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+    def cpu(self) -> str:
+        """Median CPU ms per request: gunicorn / PostgreSQL / Redis."""
+        parts = zip(*(s.cpu_ms for s in self.samples), strict=True)
+        return " / ".join(f"{statistics.median(part):.2f}" for part in parts)
 
 
 def service_env() -> dict[str, str]:
@@ -171,6 +187,50 @@ class Server:
                 self.process.wait()
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _pids_named(name: str) -> list[int]:
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == name:
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+class CpuMeter:
+    """CPU used during one wrk run by a server's gunicorn processes, by PostgreSQL's
+    processes and by Redis: where a request's machine time goes."""
+
+    def __init__(self, server: "Server") -> None:
+        self.groups = [
+            [server.process.pid, *server.workers()],
+            _pids_named("postgres"),
+            _pids_named("redis-server"),
+        ]
+        self.before = [{pid: _cpu_seconds(pid) for pid in pids} for pids in self.groups]
+
+    def per_request_ms(self, requests: int) -> tuple[float, float, float]:
+        # Processes that ended during the run are not counted (persistent connections:
+        # PostgreSQL's backends live as long as the workers).
+        return tuple(
+            1000 * sum(_cpu_seconds(pid) - start for pid, start in before.items()) / requests
+            for before in self.before
+        )
+
+
 _DURATION = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -179,7 +239,18 @@ def _ms(text: str) -> float:
     return float(number) * _DURATION[unit]
 
 
-def wrk(url: str, seconds: int, connections: int, env: dict[str, str], script: str) -> Sample:
+def wrk(
+    server: Server,
+    path: str,
+    opts: argparse.Namespace,
+    env: dict[str, str],
+    script: str,
+    *,
+    seconds: int | None = None,
+) -> Sample:
+    url = f"http://127.0.0.1:{server.port}{path}"
+    seconds, connections = seconds or opts.seconds, opts.connections
+    meter = CpuMeter(server)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
         check=True,
@@ -193,7 +264,14 @@ def wrk(url: str, seconds: int, connections: int, env: dict[str, str], script: s
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return Sample(rps, p50, p99, errors + (int(non2xx.group(1)) if non2xx else 0))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return Sample(
+        rps,
+        p50,
+        p99,
+        errors + (int(non2xx.group(1)) if non2xx else 0),
+        meter.per_request_ms(max(requests, 1)),
+    )
 
 
 def measure(
@@ -215,15 +293,8 @@ def measure(
     get_script, post_script = str(BENCH / "wrk/get.lua"), str(BENCH / "wrk/bodies.lua")
     ceiling_result, results = Result(), {e.name: Result() for e in endpoints}
 
-    def measure_ceiling() -> None:
-        url = f"http://127.0.0.1:{ceiling.port}/"
-        ceiling_result.samples.append(wrk(url, opts.seconds, opts.connections, wrk_env, get_script))
-
     for round_number in range(opts.rounds):
         order = endpoints if round_number % 2 == 0 else list(reversed(endpoints))
-        ceiling_first = round_number % 2 == 0
-        if ceiling_first:
-            measure_ceiling()
         for endpoint in order:
             script, run_env = get_script, target_env[endpoint.target]
             if endpoint.bodies:
@@ -232,27 +303,20 @@ def measure(
                 if endpoint.target == STOCK:  # the same wallets, as the stock project's users
                     prepare_stock(f"users --bodies {bodies}")
                 script, run_env = post_script, run_env | {"WRK_BODIES": str(bodies)}
-            results[endpoint.name].samples.append(
-                wrk(
-                    f"http://127.0.0.1:{servers[endpoint.target].port}{endpoint.path}",
-                    opts.seconds,
-                    opts.connections,
-                    run_env,
-                    script,
-                )
+            # The ceiling right before each endpoint: this machine's speed can drift by a
+            # third within a round, and neighbouring runs see the same machine.
+            ceiling_sample = wrk(
+                ceiling, "/", opts, wrk_env, get_script, seconds=max(1, opts.seconds // 2)
             )
+            ceiling_result.samples.append(ceiling_sample)
+            sample = wrk(servers[endpoint.target], endpoint.path, opts, run_env, script)
+            sample.ratio = sample.rps / ceiling_sample.rps
+            results[endpoint.name].samples.append(sample)
             print(
-                f"  [{size}] round {round_number + 1}: {endpoint.name}: "
-                f"{results[endpoint.name].samples[-1].rps:.0f} req/s",
+                f"  [{size}] round {round_number + 1}: {endpoint.name}: {sample.rps:.0f} req/s, "
+                f"ceiling {ceiling_sample.rps:.0f}: {sample.ratio:.2f}",
                 flush=True,
             )
-        if not ceiling_first:
-            measure_ceiling()
-        print(
-            f"  [{size}] round {round_number + 1}: ceiling: "
-            f"{ceiling_result.samples[-1].rps:.0f} req/s",
-            flush=True,
-        )
     shutil.rmtree(tmp)
     return ceiling_result, results
 
@@ -262,9 +326,11 @@ def table(size: str, ceiling: Result, results: dict[str, Result], rss: dict[str,
     ceiling_rps = ceiling.median("rps")
     lines = [
         f"\n{size}: ceiling {ceiling_rps:.0f} req/s (p50 {ceiling.median('p50_ms'):.2f} ms, "
-        f"p99 {ceiling.median('p99_ms'):.2f} ms, peak RSS/worker {rss['ceiling']:.0f} MB)",
-        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | errors | peak RSS/worker MB | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"p99 {ceiling.median('p99_ms'):.2f} ms, peak RSS/worker {rss['ceiling']:.0f} MB, "
+        f"CPU ms/request {ceiling.cpu()})",
+        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | errors | peak RSS/worker MB "
+        "| ratio (lowest-highest) | CPU ms/request: gunicorn / PostgreSQL / Redis |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in results.items():
         rps, p50, p99 = result.median("rps"), result.median("p50_ms"), result.median("p99_ms")
@@ -272,11 +338,13 @@ def table(size: str, ceiling: Result, results: dict[str, Result], rss: dict[str,
         errors = sum(s.errors for s in result.samples)
         lines.append(
             f"| {name} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {p99 / p50:.1f} | {errors} | "
-            f"{rss[targets[name]]:.0f} | {rps / ceiling_rps:.2f} |"
+            f"{rss[targets[name]]:.0f} | {result.ratio()} | {result.cpu()} |"
         )
     for ours, stock in STOCK_COMPARISONS:
         if ours.name in results and stock.name in results:
-            factor = results[ours.name].median("rps") / results[stock.name].median("rps")
+            factor = statistics.median(s.ratio for s in results[ours.name].samples) / (
+                statistics.median(s.ratio for s in results[stock.name].samples)
+            )
             lines.append(f"{ours.name}: {factor:.2f} x {stock.name}")
     return "\n".join(lines)
 
