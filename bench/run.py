@@ -7,11 +7,12 @@ workers, no access log); the service with production settings on PostgreSQL + Re
 Each endpoint's run follows a ceiling run of half its length, and its ratio is to that run
 (the machine's speed drifts, neighbouring runs see the same machine); rounds alternate the
 order. Printed per endpoint: req/s, p50 / p99 latency, errors, peak RSS per worker, the
-median ratio to the ceiling with the rounds' lowest and highest, and the CPU time per request of the target's gunicorn, of PostgreSQL and of Redis (from
-/proc, so wrk's share and the idle time are what is left); then the same with a large
-database (--large users and revoked sign-ins). The small
-run also measures the stock DRF reference (bench/stock: djoser's /users/me/ and a naive
-wallet sign-in, on PostgreSQL), the comparison the targets were set against.
+median ratio to the ceiling with the rounds' lowest and highest, and the CPU time per
+request of the target's gunicorn, of PostgreSQL and of Redis (from /proc; wrk's share and
+idle time are what is left); then the same with a large database (--large users and
+revoked sign-ins). The small run also measures the stock DRF reference (bench/stock:
+djoser's /users/me/ and a naive wallet sign-in, on PostgreSQL), the comparison the targets
+were set against.
 """
 
 import argparse
@@ -283,18 +284,25 @@ def measure(
 ) -> tuple[Result, dict[str, Result]]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     tokens = tmp / "tokens.txt"
-    prepare(f"access-tokens --count 1 --out {tokens}", env)
-    wrk_env = os.environ | {"WRK_AUTH": tokens.read_text().split()[0], "WRK_THREADS": "2"}
-    target_env = {"service": wrk_env}
-    if STOCK in servers:
-        prepare_stock(f"token --out {tokens}")
-        target_env[STOCK] = wrk_env | {"WRK_AUTH": tokens.read_text().split()[0]}
+    wrk_env = os.environ | {"WRK_THREADS": "2"}
+
+    def fresh_tokens() -> dict[str, dict[str, str]]:
+        """wrk's environment per target, with an access token made now: the stock
+        project's expire after simplejwt's default 5 minutes, sooner than a run."""
+        prepare(f"access-tokens --count 1 --out {tokens}", env)
+        target_env = {"service": wrk_env | {"WRK_AUTH": tokens.read_text().split()[0]}}
+        if STOCK in servers:
+            prepare_stock(f"token --out {tokens}")
+            target_env[STOCK] = wrk_env | {"WRK_AUTH": tokens.read_text().split()[0]}
+        return target_env
+
     endpoints = [e for e in ENDPOINTS if e.target in servers]
     get_script, post_script = str(BENCH / "wrk/get.lua"), str(BENCH / "wrk/bodies.lua")
     ceiling_result, results = Result(), {e.name: Result() for e in endpoints}
 
     for round_number in range(opts.rounds):
         order = endpoints if round_number % 2 == 0 else list(reversed(endpoints))
+        target_env = fresh_tokens()  # a round takes a few minutes
         for endpoint in order:
             script, run_env = get_script, target_env[endpoint.target]
             if endpoint.bodies:
