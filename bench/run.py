@@ -363,7 +363,8 @@ def _psql(sql: str) -> None:
 
 def recreate_database(env: dict[str, str], *, stock: bool) -> None:
     for name in (DB_NAME, STOCK_DB_NAME) if stock else (DB_NAME,):
-        _psql(f"DROP DATABASE IF EXISTS {name}")
+        # FORCE: the backends an interrupted run left are ended, not waited for.
+        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         _psql(f"CREATE DATABASE {name}")
     if stock:  # djoser may be missing without it
         prepare_stock("migrate")
