@@ -100,7 +100,7 @@ class Result:
     def ratio(self) -> str:
         """Median ratio to the ceiling, with the rounds' lowest and highest."""
         ratios = [s.ratio for s in self.samples]
-        return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+        return f"{self.median('ratio'):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
 
     def cpu(self) -> str:
         """Median CPU ms per request: gunicorn / PostgreSQL / Redis."""
@@ -215,7 +215,7 @@ class CpuMeter:
     """CPU used during one wrk run by a server's gunicorn processes, by PostgreSQL's
     processes and by Redis: where a request's machine time goes."""
 
-    def __init__(self, server: "Server") -> None:
+    def __init__(self, server: Server) -> None:
         self.groups = [
             [server.process.pid, *server.workers()],
             _pids_named("postgres"),
@@ -350,9 +350,7 @@ def table(size: str, ceiling: Result, results: dict[str, Result], rss: dict[str,
         )
     for ours, stock in STOCK_COMPARISONS:
         if ours.name in results and stock.name in results:
-            factor = statistics.median(s.ratio for s in results[ours.name].samples) / (
-                statistics.median(s.ratio for s in results[stock.name].samples)
-            )
+            factor = results[ours.name].median("ratio") / results[stock.name].median("ratio")
             lines.append(f"{ours.name}: {factor:.2f} x {stock.name}")
     return "\n".join(lines)
 
