@@ -114,6 +114,8 @@ def service_env() -> dict[str, str]:
         "DJANGO_ENV": "production",
         "SECRET_KEY": "benchmark-secret-key-benchmark-secret-key-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SIGN_IN_SITE": "pump.fun",
+        "SIGN_IN_DOMAINS": "pump.fun",
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "REDIS_URL": REDIS_URL,
         "LOG_LEVEL": "WARNING",

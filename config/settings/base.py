@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_optional, env_str
+from config.keys import require_strong_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 logger = logging.getLogger("config")
@@ -26,10 +27,8 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured(
-        "Production needs SECRET_KEY set to a random value of at least 32 characters."
-    )
+if PRODUCTION:
+    require_strong_key("SECRET_KEY", SECRET_KEY, development_value=DEVELOPMENT_SECRET_KEY)
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list(
@@ -179,11 +178,14 @@ ACCESS_TOKEN_LIFETIME = timedelta(seconds=env_int("ACCESS_TOKEN_LIFETIME_SECONDS
 REFRESH_TOKEN_LIFETIME = timedelta(
     seconds=env_int("REFRESH_TOKEN_LIFETIME_SECONDS", 30 * 24 * 3600)
 )
+_JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", SECRET_KEY)
+if PRODUCTION:
+    require_strong_key("JWT_SIGNING_KEY", _JWT_SIGNING_KEY)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
     "ALGORITHM": "HS256",
-    "SIGNING_KEY": env_str("JWT_SIGNING_KEY", SECRET_KEY),
+    "SIGNING_KEY": _JWT_SIGNING_KEY,
     "ISSUER": env_str("JWT_ISSUER", "launchpad-auth"),
     "AUDIENCE": env_str("JWT_AUDIENCE", "launchpad-api"),
     "LEEWAY": 0,
@@ -202,8 +204,15 @@ AUTH_COOKIE_NAME = "auth_token"
 AUTH_COOKIE_SECURE = env_bool("AUTH_COOKIE_SECURE", PRODUCTION)
 
 # --- Wallet sign-in --------------------------------------------------------------------------
-# Form A signs "<SIGN_IN_MESSAGE_PREFIX> <SIGN_IN_SITE>: <timestamp>".
+# Form A signs "<SIGN_IN_MESSAGE_PREFIX> <SIGN_IN_SITE>: <timestamp>". A proof names no
+# deployment but this site (and SIWS its domain), so two deployments left at the defaults
+# would each accept the other's proofs: production names both explicitly (a deployment that
+# really serves pump.fun sets SIGN_IN_SITE=pump.fun).
 SIGN_IN_SITE = env_str("SIGN_IN_SITE", "pump.fun")
+if PRODUCTION and env_optional("SIGN_IN_SITE") is None:
+    raise ImproperlyConfigured(
+        "Production needs SIGN_IN_SITE set to the site users sign in to (e.g. pump.fun)."
+    )
 SIGN_IN_MESSAGE_PREFIX = env_str("SIGN_IN_MESSAGE_PREFIX", "Sign in to")
 SIGN_IN_WINDOW = timedelta(seconds=env_int("SIGN_IN_WINDOW_SECONDS", 300))
 SIWS_CHAIN_IDS = env_list("SIWS_CHAIN_IDS", ["mainnet", "solana:mainnet"])
@@ -223,6 +232,15 @@ CORS_EXPOSE_HEADERS = [
 SIGN_IN_DOMAINS = env_list(
     "SIGN_IN_DOMAINS", [urlsplit(origin).netloc for origin in CORS_ALLOWED_ORIGINS]
 )
+if (
+    PRODUCTION
+    and env_optional("SIGN_IN_DOMAINS") is None
+    and env_optional("CORS_ALLOWED_ORIGINS") is None
+):
+    raise ImproperlyConfigured(
+        "Production needs SIGN_IN_DOMAINS (or CORS_ALLOWED_ORIGINS) set to this deployment's"
+        " own domains."
+    )
 
 # --- Client address -------------------------------------------------------------------------
 # How many reverse proxies in front of the service append to X-Forwarded-For (Heroku's router
@@ -242,7 +260,9 @@ LOGGING = {
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only a proxy may say the client used https: without one, the header is the client's.
+    if TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -27,6 +27,8 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "auth.example.com",
+    "SIGN_IN_SITE": "auth.example.com",
+    "SIGN_IN_DOMAINS": "auth.example.com",
 }
 
 

@@ -29,7 +29,17 @@ _VARIABLES = (
     "SIGN_IN_WINDOW_SECONDS",
     "ACCESS_TOKEN_LIFETIME_SECONDS",
     "ALLOWED_HOSTS",
+    "SIGN_IN_SITE",
+    "JWT_SIGNING_KEY",
+    "TRUSTED_PROXY_COUNT",
 )
+# What a production start needs besides the key under test.
+_PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SIGN_IN_SITE": "auth.example.com",
+    "SIGN_IN_DOMAINS": "auth.example.com",
+}
+_STRONG_KEY = "k3Y-0f_a-Real-deployment-9zQ7x2Lm4Pw8"
 
 
 def _settings_with(**env: str) -> subprocess.CompletedProcess:
@@ -75,18 +85,107 @@ def test_urls_select_postgres_and_redis():
     assert (values["window"], values["access"]) == (60, 120)
 
 
-@pytest.mark.parametrize("secret", [None, "short"])
-def test_production_refuses_default_or_weak_secret_key(secret):
-    env = {"DJANGO_ENV": "production"} | ({"SECRET_KEY": secret} if secret else {})
+def _last_line(result: subprocess.CompletedProcess) -> str:
+    return result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("secret", "problem"),
+    [
+        (None, "is the development default"),
+        ("short", "is shorter than 32 bytes"),
+        ("a" * 64, "has fewer than 10 distinct characters"),
+        ("abcdefghi" * 8, "has fewer than 10 distinct characters"),
+    ],
+)
+def test_production_refuses_default_or_weak_secret_key(secret, problem):
+    env = _PRODUCTION | ({"SECRET_KEY": secret} if secret else {})
     result = _settings_with(**env)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert _last_line(result).endswith(
+        "Production needs SECRET_KEY set to a random value of at least 32 bytes"
+        f" (SECRET_KEY {problem})."
+    )
 
 
-def test_production_starts_with_a_real_secret_key():
-    result = _settings_with(DJANGO_ENV="production", SECRET_KEY="x" * 50)
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [("abc", "is shorter than 32 bytes"), ("ab" * 32, "has fewer than 10 distinct characters")],
+)
+def test_production_refuses_a_weak_jwt_signing_key(key, problem):
+    result = _settings_with(**_PRODUCTION, SECRET_KEY=_STRONG_KEY, JWT_SIGNING_KEY=key)
+    assert result.returncode != 0
+    assert _last_line(result).endswith(f"(JWT_SIGNING_KEY {problem}).")
+
+
+def test_production_starts_with_real_keys():
+    result = _settings_with(**_PRODUCTION, SECRET_KEY=_STRONG_KEY)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
+    result = _settings_with(
+        **_PRODUCTION, SECRET_KEY=_STRONG_KEY, JWT_SIGNING_KEY=_STRONG_KEY[::-1]
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_accepts_any_key():
+    result = _settings_with(SECRET_KEY="abc", JWT_SIGNING_KEY="abc")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_default_sign_in_site():
+    """Two deployments at the default site would accept each other's sign-in proofs."""
+    env = {k: v for k, v in _PRODUCTION.items() if k != "SIGN_IN_SITE"}
+    result = _settings_with(**env, SECRET_KEY=_STRONG_KEY)
+    assert result.returncode != 0
+    assert _last_line(result).endswith(
+        "Production needs SIGN_IN_SITE set to the site users sign in to (e.g. pump.fun)."
+    )
+    # Naming pump.fun explicitly is a deployment that serves it: accepted.
+    result = _settings_with(**env, SECRET_KEY=_STRONG_KEY, SIGN_IN_SITE="pump.fun")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_default_sign_in_domains():
+    env = {k: v for k, v in _PRODUCTION.items() if k != "SIGN_IN_DOMAINS"}
+    result = _settings_with(**env, SECRET_KEY=_STRONG_KEY)
+    assert result.returncode != 0
+    assert "Production needs SIGN_IN_DOMAINS (or CORS_ALLOWED_ORIGINS)" in _last_line(result)
+    result = _settings_with(
+        **env, SECRET_KEY=_STRONG_KEY, CORS_ALLOWED_ORIGINS="https://auth.example.com"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["domains"] == ["auth.example.com"]
+
+
+_FORWARDED_PROTO_PROBE = (
+    "import django; django.setup(); from django.test import Client;"
+    "r = Client().get('/no-such-path', HTTP_X_FORWARDED_PROTO='https', HTTP_HOST='127.0.0.1');"
+    "print(r.status_code)"
+)
+
+
+@pytest.mark.parametrize(("proxies", "status"), [("0", "301"), ("1", "404")])
+def test_x_forwarded_proto_is_trusted_only_behind_a_proxy(proxies, status):
+    """Without a trusted proxy the header is the client's own: it cannot skip the https
+    redirect (nor make Django treat the request as secure)."""
+    clean = {k: v for k, v in os.environ.items() if k not in _VARIABLES}
+    clean |= _PRODUCTION | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "SECRET_KEY": _STRONG_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "TRUSTED_PROXY_COUNT": proxies,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _FORWARDED_PROTO_PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == status
 
 
 def test_bad_boolean_is_refused():

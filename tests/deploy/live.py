@@ -139,6 +139,10 @@ def start(workdir: Path) -> LiveServer:
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SIGN_IN_SITE": "pump.fun",
+        "SIGN_IN_DOMAINS": "pump.fun",
+        # The requests come as from the platform's router, which says the client used https.
+        "TRUSTED_PROXY_COUNT": "1",
         "DATABASE_URL": _admin_url(database_url, database),
         "REDIS_URL": os.environ["REDIS_URL"],
         "STATIC_ROOT": str(workdir / "staticfiles"),

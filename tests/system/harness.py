@@ -36,7 +36,7 @@ from tests.generous_limits import GENEROUS_RATE_LIMITS
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-SIGN_IN_SITE = "pump.fun"  # the service's default SIGN_IN_SITE; the instances keep it
+SIGN_IN_SITE = "pump.fun"  # the instances' SIGN_IN_SITE and SIWS domain
 
 # Ports: overridable so that several checkouts can run the suite side by side. All below
 # Linux's ephemeral range (32768-60999): there, any client connection of the machine can
@@ -274,6 +274,8 @@ def app_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str
         "DJANGO_ENV": "production",
         "SECRET_KEY": "system-test-secret-key-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SIGN_IN_SITE": SIGN_IN_SITE,
+        "SIGN_IN_DOMAINS": SIGN_IN_SITE,
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
