@@ -186,7 +186,12 @@ class LoginApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    rate_limits = (RateLimit("sign_in_address", by=ADDRESS), RateLimit("sign_in_wallet", by=WALLET))
+    # Every attempt counts against its client address; a wallet's own allowance only against
+    # its successful sign-ins, since anyone can name any wallet in a failing one.
+    rate_limits = (
+        RateLimit("sign_in_address", by=ADDRESS),
+        RateLimit("sign_in_wallet", by=WALLET, successes_only=True),
+    )
 
     def post(self, request: Request) -> Response:
         try:

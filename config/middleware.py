@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.exceptions import ServiceError
 from config.errors import error_response, unexpected_error_response
-from config.ratelimit import USAGE_ATTRIBUTE, Usage
+from config.ratelimit import USAGE_ATTRIBUTE, Usage, count_successes
 
 ADMIN_PREFIX = "/admin/"
 
@@ -82,13 +82,15 @@ class RequestBodyLimitMiddleware:
 
 
 class RateLimitHeadersMiddleware:
-    """``x-ratelimit-limit/-remaining/-reset`` from the counter ``config.ratelimit`` kept."""
+    """``x-ratelimit-limit/-remaining/-reset`` from the counter ``config.ratelimit`` kept,
+    and the counting of limits that only successful answers spend."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        count_successes(request, response.status_code)
         usage: Usage | None = getattr(request, USAGE_ATTRIBUTE, None)
         if usage is not None:
             response.headers["x-ratelimit-limit"] = str(usage.limit)

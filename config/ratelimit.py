@@ -6,7 +6,7 @@ names its limits in a class attribute; without one it gets the per-account limit
     class LoginApi(APIView):
         rate_limits = (
             RateLimit("sign_in_address", by=ADDRESS),
-            RateLimit("sign_in_wallet", by=WALLET),
+            RateLimit("sign_in_wallet", by=WALLET, successes_only=True),
         )
 
 The rate of each scope is ``settings.RATE_LIMITS[scope]``. DRF runs throttles after
@@ -16,6 +16,10 @@ has them counted by ``accounts.authentication`` in its sign-in look-up's Redis c
 (``account_counters``, ``counted``), which refuses a limited request before the database
 is read; the throttle then reuses those counts. The usage of the tightest limit is kept on the
 request for ``config.middleware.RateLimitHeadersMiddleware`` (the ``x-ratelimit-*`` headers).
+
+A limit with ``successes_only`` is checked before the handler but counted only after a
+successful (2xx) answer, by ``count_successes`` from that middleware: a value anyone may
+name (a wallet address is public) must not let strangers use up its owner's allowance.
 """
 
 import functools
@@ -50,6 +54,8 @@ from config.client import client_ip
 logger = logging.getLogger("config.ratelimit")
 
 USAGE_ATTRIBUTE = "ratelimit_usage"
+# The hits a successful answer counts (limits with ``successes_only``).
+ON_SUCCESS_ATTRIBUTE = "ratelimit_on_success"
 _CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 KeyFunction = Callable[[str, HttpRequest], str]
@@ -131,6 +137,18 @@ WALLET: KeyFunction = _wallet
 class RateLimit:
     scope: str  # a key of settings.RATE_LIMITS
     by: KeyFunction = ACCOUNT
+    # Count only requests answered with success; others are checked against it, uncounted.
+    successes_only: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One counter a request touches: counted, or only read (``peek``)."""
+
+    scope: str
+    value: str
+    rate: str
+    peek: bool = False
 
 
 DEFAULT_RATE_LIMITS = (RateLimit("account", by=ACCOUNT),)
@@ -146,43 +164,52 @@ def rate_limit_hit(*, request: Any, scope: str, key: KeyFunction) -> Usage | Non
     value = key(scope, request)
     if not value:
         return None
-    return _hit(request, scope=scope, value=value, rate=settings.RATE_LIMITS[scope])
+    return _hit(request, Hit(scope, value, settings.RATE_LIMITS[scope]))
 
 
 def rate_limit_value_hit(*, scope: str, value: str, rate: str) -> Usage | None:
     """Count one hit on ``scope`` for a value known without a request (services use this)."""
-    return _hit(None, scope=scope, value=value, rate=rate)
+    return _hit(None, Hit(scope, value, rate))
 
 
-def _hit(request: Any, *, scope: str, value: str, rate: str) -> Usage | None:
-    usages = _count(request, [(scope, value, rate)])
+def _hit(request: Any, hit: Hit) -> Usage | None:
+    usages = _count(request, [hit])
     return usages[0] if usages else None
 
 
-def _count(request: Any, hits: list[tuple[str, str, str]]) -> list[Usage]:
-    """Count one hit on each (scope, value, rate); the cache unreachable: fail open or 503."""
+def _count(request: Any, hits: list[Hit]) -> list[Usage]:
+    """Count one hit on each counter (read a peeked one); the cache unreachable: fail open
+    or 503. A peeked counter's usage is what it would be with this request counted."""
     if not hits or not getattr(settings, "RATELIMIT_ENABLE", True):
         return []
     # Values can come from the body: a lone surrogate must not break the key's encoding.
-    hits = [(s, v.encode("utf-8", "backslashreplace").decode("utf-8"), r) for s, v, r in hits]
+    hits = [
+        Hit(h.scope, h.value.encode("utf-8", "backslashreplace").decode("utf-8"), h.rate, h.peek)
+        for h in hits
+    ]
     try:
         client = redis_client()
         if client is not None:
             return _count_pipelined(client, hits)
         usages = []
-        for scope, value, rate in hits:
+        for hit in hits:
             usage = get_usage(
-                request, group=scope, key=lambda _g, _r, v=value: v, rate=rate, increment=True
+                request,
+                group=hit.scope,
+                key=lambda _g, _r, v=hit.value: v,
+                rate=hit.rate,
+                increment=not hit.peek,
             )
             if usage is None or (usage["time_left"] < 0 and usage["limit"] == 0):
                 # django-ratelimit could neither read nor write the counter.
                 raise RedisConnectionError("rate-limit counter unavailable")
+            count = usage["count"] + (1 if hit.peek else 0)
             usages.append(
                 Usage(
                     limit=usage["limit"],
-                    remaining=max(0, usage["limit"] - usage["count"]),
+                    remaining=max(0, usage["limit"] - count),
                     reset=int(time.time()) + usage["time_left"],
-                    exceeded=usage["should_limit"],
+                    exceeded=count > usage["limit"],
                 )
             )
         return usages
@@ -201,8 +228,15 @@ class Counter:
     limit: int
     ttl: int  # seconds: the window and django-ratelimit's fudge
     reset: int  # epoch seconds when the window ends
+    peek: bool = False  # read, not counted (the script is given a ttl of 0)
+
+    @property
+    def script_ttl(self) -> int:
+        return 0 if self.peek else self.ttl
 
     def usage(self, count: int) -> Usage:
+        if self.peek:
+            count += 1  # as if this request were counted
         return Usage(
             limit=self.limit,
             remaining=max(0, self.limit - count),
@@ -213,12 +247,18 @@ class Counter:
 
 # INCR each counter, and give a new one its expiry: every counter of a request in one
 # Redis command (a Lua script runs atomically), instead of two round trips per counter.
-# Other scripts that make a request's Redis call count with it too (KEYS from `first`).
+# A ttl of 0 only reads the counter (a peek). Other scripts that make a request's Redis
+# call count with it too (KEYS from `first`).
 COUNT_LUA = """
 local counts = {}
 for i = first, #KEYS do
-  local count = redis.call('INCR', KEYS[i])
-  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
+  local count
+  if ARGV[i] == '0' then
+    count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  else
+    count = redis.call('INCR', KEYS[i])
+    if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
+  end
   counts[#counts + 1] = count
 end
 """
@@ -229,29 +269,37 @@ _count_script = None
 _parsed_rate = functools.lru_cache(maxsize=64)(_split_rate)
 
 
-def _counters(hits: list[tuple[str, str, str]]) -> list[Counter]:
+def _counters(hits: list[Hit]) -> list[Counter]:
     """The keys and windows are django-ratelimit's own (``get_usage`` reads the same
     counters); only its add-then-incr, two round trips per counter, becomes one call."""
     cache = caches["default"]
     counters = []
-    for scope, value, rate in hits:
-        limit, period = parsed = _parsed_rate(rate)
-        window = _get_window(value, period)
+    for hit in hits:
+        limit, period = parsed = _parsed_rate(hit.rate)
+        window = _get_window(hit.value, period)
         # A digest under a fixed prefix: nothing for the cache's key validation (memcached's
         # character rules, a loop over the key) to find.
-        key = cache.make_key(_make_cache_key(scope, window, parsed, value, ALL))
-        counters.append(Counter(key=key, limit=limit, ttl=period + EXPIRATION_FUDGE, reset=window))
+        key = cache.make_key(_make_cache_key(hit.scope, window, parsed, hit.value, ALL))
+        counters.append(
+            Counter(
+                key=key,
+                limit=limit,
+                ttl=period + EXPIRATION_FUDGE,
+                reset=window,
+                peek=hit.peek,
+            )
+        )
     return counters
 
 
-def _count_pipelined(client: Redis, hits: list[tuple[str, str, str]]) -> list[Usage]:
+def _count_pipelined(client: Redis, hits: list[Hit]) -> list[Usage]:
     """Every counter of a request in one Redis round trip."""
     global _count_script
     counters = _counters(hits)
     if _count_script is None:
         _count_script = client.register_script("local first = 1\n" + COUNT_LUA + "return counts")
     counts = _count_script(
-        keys=[c.key for c in counters], args=[c.ttl for c in counters], client=client
+        keys=[c.key for c in counters], args=[c.script_ttl for c in counters], client=client
     )
     return [counter.usage(count) for counter, count in zip(counters, counts, strict=True)]
 
@@ -268,11 +316,13 @@ def account_counters(view: Any, account_id: Any) -> list[Counter]:
     if (
         not getattr(settings, "RATELIMIT_ENABLE", True)
         or not uses_redis()
-        or any(limit.by is not ACCOUNT for limit in limits)
+        or any(limit.by is not ACCOUNT or limit.successes_only for limit in limits)
     ):
         return []
     value = account_key(account_id)
-    return _counters([(limit.scope, value, settings.RATE_LIMITS[limit.scope]) for limit in limits])
+    return _counters(
+        [Hit(limit.scope, value, settings.RATE_LIMITS[limit.scope]) for limit in limits]
+    )
 
 
 def counted(request: Any, counters: list[Counter], counts: list[int]) -> Usage:
@@ -300,12 +350,13 @@ class RateLimitThrottle(BaseThrottle):
             self.usage = already
             return not already.exceeded
         limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)
-        hits: list[tuple[str, str, str]] = []
+        hits: list[Hit] = []
         try:
             for limit in limits:
                 value = limit.by(limit.scope, request)
                 if value:
-                    hits.append((limit.scope, value, settings.RATE_LIMITS[limit.scope]))
+                    rate = settings.RATE_LIMITS[limit.scope]
+                    hits.append(Hit(limit.scope, value, rate, peek=limit.successes_only))
         finally:
             # Counted even when a later key (reading the body) fails, so a flood of
             # malformed bodies still uses up the address's limit, and the headers say so.
@@ -315,7 +366,25 @@ class RateLimitThrottle(BaseThrottle):
         if not usages:
             return True
         self.usage = _tightest(usages)
+        if not self.usage.exceeded:
+            # Counted by ``count_successes`` if the answer is a success.
+            setattr(request._request, ON_SUCCESS_ATTRIBUTE, [h for h in hits if h.peek])
         return not self.usage.exceeded
 
     def wait(self) -> float | None:
         return float(self.usage.retry_after)
+
+
+def count_successes(request: HttpRequest, status_code: int) -> None:
+    """After the answer: count the ``successes_only`` limits of a successful request.
+
+    The answer is already made, so the cache being unreachable only loses this count
+    (logged); it never turns a success into an error.
+    """
+    hits = getattr(request, ON_SUCCESS_ATTRIBUTE, None)
+    if not hits or not 200 <= status_code < 300:
+        return
+    try:
+        _count(request, [Hit(h.scope, h.value, h.rate) for h in hits])
+    except CacheUnavailable:
+        logger.warning("a successful request's limits were not counted: cache unavailable")

@@ -83,6 +83,37 @@ def test_sign_in_per_wallet_across_addresses(limits, wallet):
     assert _login(APIClient(REMOTE_ADDR="10.0.0.9"), Wallet().login_body()).status_code == 201
 
 
+def test_bad_proofs_naming_a_wallet_never_stop_its_owner(limits, wallet):
+    """Wallet addresses are public: 1,000 bad proofs naming one wallet, from 50 addresses,
+    use up those addresses' allowances, never the wallet's."""
+    limits(sign_in_address="10/m", sign_in_wallet="10/m")
+    bad = {"address": wallet.address, "signature": "1" * 64, "timestamp": 1}
+    statuses = set()
+    for attacker in range(50):
+        client = APIClient(REMOTE_ADDR=f"198.51.100.{attacker}")
+        for _ in range(20):
+            statuses.add(_login(client, bad).status_code)
+    assert statuses == {401, 429}  # each address is limited after its own 10
+    owner = APIClient(REMOTE_ADDR="203.0.113.1")
+    response = _login(owner, wallet.login_body())
+    assert response.status_code == 201, response.content
+    _assert_headers(response, limit=10, remaining=9)
+
+
+def test_only_successful_sign_ins_count_against_the_wallet(limits, wallet):
+    limits(sign_in_wallet="2/d")
+    used = wallet.login_body()
+    assert _login(APIClient(REMOTE_ADDR="10.0.2.1"), used).status_code == 201
+    stale, bad_signature = wallet.login_body(timestamp_ms=1), {**used, "signature": "1"}
+    for number, body in enumerate([stale, used, bad_signature] * 3):
+        response = _login(APIClient(REMOTE_ADDR=f"10.0.3.{number}"), body)
+        assert response.status_code in (400, 401)  # stale, replayed, malformed: not counted
+    assert _login(APIClient(REMOTE_ADDR="10.0.4.1"), wallet.login_body()).status_code == 201
+    refused = _login(APIClient(REMOTE_ADDR="10.0.4.2"), wallet.login_body())
+    assert refused.status_code == 429
+    _assert_headers(refused, limit=2, remaining=0)
+
+
 def test_siws_sign_in_counts_the_wallet_of_the_message(limits, wallet):
     limits(sign_in_wallet="1/d")
     first = _login(APIClient(REMOTE_ADDR="10.0.1.1"), wallet.siws_body(nonce="nonce0001"))
@@ -281,10 +312,10 @@ def test_redis_counts_every_limit_in_one_pipeline_on_django_ratelimits_keys():
     from django.core.cache import cache
     from django_ratelimit.core import EXPIRATION_FUDGE, get_usage
 
-    from config.ratelimit import _count
+    from config.ratelimit import Hit, _count
 
     cache.clear()
-    hits = [("account", "k1", "5/m"), ("sign_in_wallet", "w1", "3/m")]
+    hits = [Hit("account", "k1", "5/m"), Hit("sign_in_wallet", "w1", "3/m")]
     rounds = [_count(None, hits) for _ in range(4)]
     assert [usages[0].remaining for usages in rounds] == [4, 3, 2, 1]
     assert [usages[1].exceeded for usages in rounds] == [False, False, False, True]
