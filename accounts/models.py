@@ -1,7 +1,9 @@
 """The account, its sign-ins (token families) and the used sign-in proofs."""
 
 import uuid
+from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -110,18 +112,25 @@ class User(AbstractBaseUser):
         return has_staff_module_permission(self, app_label)
 
 
+def session_end() -> datetime:
+    """When a sign-in starting now ends, whatever its refreshes (``SESSION_LIFETIME``)."""
+    return timezone.now() + settings.SESSION_LIFETIME
+
+
 class SignIn(models.Model):
     """One wallet sign-in: the family of access and refresh tokens it issued.
 
     Tokens carry this row's id (``sid``). Revoking the row revokes every token of the
     family at once; the database row is the source of truth, a cache may only sit in front.
     ``refresh_jti`` is the one refresh token of the family that may still be used.
+    ``expires_at`` is fixed when the sign-in starts: no token of it outlives that.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_ins")
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=session_end)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True, default="")
     refresh_jti = models.CharField(max_length=64)

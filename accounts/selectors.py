@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
 
 from accounts import sign_in_cache, solana
 from accounts.exceptions import UserNotFound
@@ -49,7 +50,7 @@ def user_get_by_live_sign_in(
             user = User.from_db(DEFAULT_DB_ALIAS, USER_ATTNAMES, row)
             if user.pk == user_id:
                 return user
-    user = user_of_live_sign_in(sign_in_id=sign_in_id, user_id=user_id)
+    user = user_of_live_sign_in(sign_in_id=sign_in_id, user_id=user_id, now=timezone.now())
     if user is not None and cached.generation is not None:
         sign_in_cache.store(
             sign_in_id=sign_in_id,

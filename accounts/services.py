@@ -35,7 +35,13 @@ from accounts.exceptions import (
 from accounts.models import AuditAction, SignIn, User
 from accounts.siws import SiwsMessage
 from accounts.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
-from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
+from accounts.tokens import (
+    TokenPair,
+    token_id_new,
+    token_pair_issue,
+    token_sign_in_id,
+    token_user_id,
+)
 from accounts.usernames import username_problem
 from config.ratelimit import rate_limit_value_hit
 from permissions.rules import is_super_admin, super_admins
@@ -211,6 +217,7 @@ def wallet_sign_in(
             user=user,
             created_at=now,
             last_used_at=now,
+            expires_at=now + settings.SESSION_LIFETIME,
             ip_address=ip_address,
             user_agent=user_agent[:255],
         )
@@ -247,21 +254,19 @@ def token_refresh(
     sign_in_id, user_id = token_sign_in_id(refresh), token_user_id(refresh)
     if sign_in_id is None or user_id is None:
         raise TokenRejected()
-    # The common case, one statement: the token is the live sign-in's current one.
-    rotated = SignIn(id=sign_in_id, user=User(id=user_id), last_used_at=now)
-    tokens = token_pair_issue(rotated)
-    account_id = refresh_rotated(
-        sign_in_id=sign_in_id,
-        presented_jti=str(refresh["jti"]),
-        new_jti=rotated.refresh_jti,
-        now=now,
+    # The common case, one statement: the token is the live sign-in's current one. The new
+    # refresh token's id is written first; the pair is minted with the session's end.
+    new_jti = token_id_new()
+    rotated = refresh_rotated(
+        sign_in_id=sign_in_id, presented_jti=str(refresh["jti"]), new_jti=new_jti, now=now
     )
-    if account_id == user_id:
-        return tokens
-    # Otherwise find out why, under the sign-in's lock: gone, revoked or banned, or reused.
-    # (A current token naming another account, which only the signing key could make, was
-    # rotated all the same; the read below refuses it and the sign-in's refresh token is
-    # dead.)
+    if rotated is not None and rotated[0] == user_id:
+        session = SignIn(id=sign_in_id, user=User(id=user_id), expires_at=rotated[1])
+        return token_pair_issue(session, refresh_jti=new_jti)
+    # Otherwise find out why, under the sign-in's lock: gone, revoked, ended or banned, or
+    # reused. (A current token naming another account, which only the signing key could
+    # make, was rotated all the same; the read below refuses it and the sign-in's refresh
+    # token is dead.)
     reused = False
     with transaction.atomic():
         sign_in = (
@@ -272,6 +277,8 @@ def token_refresh(
         )
         if sign_in is None or sign_in.is_revoked or sign_in.user.is_banned:
             raise TokenRejected()
+        if sign_in.expires_at <= now:
+            raise TokenRejected("Session has expired; sign in again")
         if sign_in.refresh_jti != str(refresh["jti"]):
             sign_in.revoked_at = now
             sign_in.revoked_reason = "refresh_reuse"

@@ -6,6 +6,7 @@ A returned account row becomes the model directly. All run on PostgreSQL and on 
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 
@@ -36,7 +37,8 @@ def _user_columns(alias: str = "") -> str:
 _LIVE_SIGN_IN_USER = (
     f"SELECT {_user_columns('u')} FROM {_name(User)} u "  # noqa: S608
     f"JOIN {_name(SignIn)} s ON s.{_name(SignIn, 'user')} = u.{_name(User, 'id')} "
-    f"WHERE s.{_name(SignIn, 'id')} = %s AND s.{_name(SignIn, 'revoked_at')} IS NULL"
+    f"WHERE s.{_name(SignIn, 'id')} = %s AND s.{_name(SignIn, 'revoked_at')} IS NULL "
+    f"AND s.{_name(SignIn, 'expires_at')} > %s"
 )
 _SIGNED_IN_NOW = (
     f"UPDATE {_name(User)} SET {_name(User, 'last_login')} = %s, "  # noqa: S608
@@ -49,15 +51,17 @@ _USED_PROOFS = (
     f"({_name(UsedSignInProof, 'key')}, {_name(UsedSignInProof, 'expires_at')}) VALUES "
 )
 
-# The sign-in is live, the presented token its current one, its account not banned.
+# The sign-in is live (not revoked, not past its end), the presented token its current
+# one, its account not banned.
 _REFRESH_ROTATE = (
     f"UPDATE {_name(SignIn)} SET {_name(SignIn, 'refresh_jti')} = %s, "  # noqa: S608
     f"{_name(SignIn, 'last_used_at')} = %s "
     f"WHERE {_name(SignIn, 'id')} = %s "
     f"AND {_name(SignIn, 'refresh_jti')} = %s AND {_name(SignIn, 'revoked_at')} IS NULL "
+    f"AND {_name(SignIn, 'expires_at')} > %s "
     f"AND EXISTS (SELECT 1 FROM {_name(User)} u WHERE u.{_name(User, 'id')} = "
     f"{_name(SignIn)}.{_name(SignIn, 'user')} AND NOT u.{_name(User, 'is_banned')}) "
-    f"RETURNING {_name(SignIn, 'user')}"
+    f"RETURNING {_name(SignIn, 'user')}, {_name(SignIn, 'expires_at')}"
 )
 
 
@@ -72,11 +76,18 @@ def _user_from(sql: str, params: list) -> User | None:
     return None if row is None else User.from_db(connection.alias, USER_ATTNAMES, row)
 
 
-def user_of_live_sign_in(*, sign_in_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+def _when(field_name: str, value: datetime) -> Any:
+    return SignIn._meta.get_field(field_name).get_db_prep_value(value, connection)
+
+
+def user_of_live_sign_in(
+    *, sign_in_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+) -> User | None:
     """The account of an unrevoked sign-in, as the database says now; None if revoked,
-    gone, or not ``user_id``'s."""
+    past its end, gone, or not ``user_id``'s."""
     user = _user_from(
-        _LIVE_SIGN_IN_USER, [SignIn._meta.pk.get_db_prep_value(sign_in_id, connection)]
+        _LIVE_SIGN_IN_USER,
+        [SignIn._meta.pk.get_db_prep_value(sign_in_id, connection), _when("expires_at", now)],
     )
     return user if user is not None and user.pk == user_id else None
 
@@ -104,20 +115,28 @@ def used_proofs_insert(*, keys: tuple[str, ...], expires_at: datetime) -> None:
 
 def refresh_rotated(
     *, sign_in_id: uuid.UUID, presented_jti: str, new_jti: str, now: datetime
-) -> uuid.UUID | None:
+) -> tuple[uuid.UUID, datetime] | None:
     """Make ``new_jti`` the sign-in's refresh token if ``presented_jti`` is its current one,
-    the sign-in is live and its account not banned, and return the account's id; None
-    (nothing written) otherwise. The caller compares the account with the token's."""
+    the sign-in is live (not past its end) and its account not banned, and return the
+    account's id and the sign-in's end; None (nothing written) otherwise. The caller
+    compares the account with the token's."""
     with connection.cursor() as cursor:
         cursor.execute(
             _REFRESH_ROTATE,
             [
                 new_jti,
-                SignIn._meta.get_field("last_used_at").get_db_prep_value(now, connection),
+                _when("last_used_at", now),
                 SignIn._meta.pk.get_db_prep_value(sign_in_id, connection),
                 presented_jti,
+                _when("expires_at", now),
             ],
         )
         row = cursor.fetchone()
-    # SQLite returns the uuid as text.
-    return None if row is None else User._meta.pk.to_python(row[0])
+    if row is None:
+        return None
+    # SQLite returns the uuid and the time as text: Django's converters make them values.
+    account_id, expires_at = row
+    column = SignIn._meta.get_field("expires_at").get_col(_name(SignIn))
+    for converter in connection.ops.get_db_converters(column):
+        expires_at = converter(expires_at, column, connection)
+    return User._meta.pk.to_python(account_id), expires_at

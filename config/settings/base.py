@@ -181,6 +181,8 @@ REFRESH_TOKEN_LIFETIME = timedelta(
 _JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", SECRET_KEY)
 if PRODUCTION:
     require_strong_key("JWT_SIGNING_KEY", _JWT_SIGNING_KEY)
+# A sign-in's absolute lifetime, fixed when it starts: refreshing never extends it.
+SESSION_LIFETIME = timedelta(seconds=env_int("SESSION_LIFETIME_SECONDS", 30 * 24 * 3600))
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,

@@ -36,17 +36,21 @@ def test_signed_in_now_of_an_unknown_wallet_is_none():
     assert user_signed_in_now(address="nobody", now=timezone.now()) is None
 
 
-def test_live_sign_in_user_is_the_orm_row_and_none_once_revoked():
+def test_live_sign_in_user_is_the_orm_row_and_none_once_revoked_or_ended():
+    now = timezone.now()
     user = User.objects.create(address=Wallet().address)
-    sign_in = SignIn.objects.create(user=user, refresh_jti="j")
-    user = user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id)
+    sign_in = SignIn.objects.create(user=user, refresh_jti="j", expires_at=now + timedelta(1))
+    user = user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id, now=now)
     assert _orm_values(user) == _orm_values(User.objects.get(pk=sign_in.user_id))
     # Another account's id with this sign-in: none.
     other = User.objects.create(address=Wallet().address)
-    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=other.pk) is None
+    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=other.pk, now=now) is None
+    # At its end: none.
+    ended = now + timedelta(1)
+    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=user.pk, now=ended) is None
     sign_in.revoked_at = timezone.now()
     sign_in.save()
-    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id) is None
+    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=user.pk, now=now) is None
 
 
 def test_used_proofs_are_stored_as_the_orm_stores_them_and_refused_twice():
@@ -65,14 +69,19 @@ def test_used_proofs_are_stored_as_the_orm_stores_them_and_refused_twice():
     assert not UsedSignInProof.objects.filter(key="sig:c").exists()
 
 
-@pytest.mark.parametrize("case", ["current", "spent", "revoked", "banned", "other sign-in"])
+@pytest.mark.parametrize(
+    "case", ["current", "spent", "revoked", "banned", "other sign-in", "ended"]
+)
 def test_refresh_rotated_only_the_live_current_token_of_an_unbanned_account(case):
     user = User.objects.create(address=Wallet().address, is_banned=case == "banned")
     other = User.objects.create(address=Wallet().address)
     SignIn.objects.create(user=other, refresh_jti="other")
     revoked_at = timezone.now() if case == "revoked" else None
-    sign_in = SignIn.objects.create(user=user, refresh_jti="old", revoked_at=revoked_at)
     now = timezone.now() + timedelta(seconds=5)
+    expires_at = now if case == "ended" else now + timedelta(days=1)
+    sign_in = SignIn.objects.create(
+        user=user, refresh_jti="old", revoked_at=revoked_at, expires_at=expires_at
+    )
     rotated_for = refresh_rotated(
         sign_in_id=SignIn.objects.get(user=other).pk if case == "other sign-in" else sign_in.pk,
         presented_jti="older" if case == "spent" else "old",
@@ -80,7 +89,7 @@ def test_refresh_rotated_only_the_live_current_token_of_an_unbanned_account(case
         now=now,
     )
     stored = SignIn.objects.get(pk=sign_in.pk)
-    assert rotated_for == (user.pk if case == "current" else None)
+    assert rotated_for == ((user.pk, expires_at) if case == "current" else None)
     if rotated_for:
         assert (stored.refresh_jti, stored.last_used_at) == ("new", now)
     else:
