@@ -33,7 +33,7 @@ from accounts.exceptions import (
     UsernameTaken,
 )
 from accounts.models import AuditAction, SignIn, User
-from accounts.siws import SiwsMessage
+from accounts.siws import SiwsMessage, uri_is_on_domain
 from accounts.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
 from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
 from accounts.usernames import username_problem
@@ -99,9 +99,11 @@ def proof_from_timestamp(
 def proof_from_siws(
     *, message: SiwsMessage, text: str, signature: bytes, now: datetime
 ) -> SignInProof:
-    """Sign In With Solana: check domain, chain, times; the nonce may be used once."""
+    """Sign In With Solana: check domain, URI, chain, times; the nonce may be used once."""
     if message.domain not in settings.SIGN_IN_DOMAINS:
         raise SignInFailed("Message domain is not allowed")
+    if message.uri is None or not uri_is_on_domain(message.uri, message.domain):
+        raise SignInFailed("Message URI must be an https URL on the message's domain")
     if message.chain_id is not None and message.chain_id not in settings.SIWS_CHAIN_IDS:
         raise SignInFailed("Message chain is not allowed")
     if message.version is not None and message.version != "1":
