@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from accounts.text import has_characters_not_in_url
+
 _HEADER = re.compile(r"^(?P<domain>\S+) wants you to sign in with your Solana account:$")
 _NONCE = re.compile(r"^[A-Za-z0-9]{8,}$")
 # Field label -> attribute, in the order the format writes them.
@@ -44,10 +46,6 @@ _FIELDS = {
 }
 _TIME_FIELDS = {"issued_at", "expiration_time", "not_before"}
 MAX_MESSAGE_LENGTH = 4096
-# RFC 3986 allows neither in a URI; urlsplit drops tabs and leading spaces silently and reads
-# a backslash as part of the host where browsers read it as "/", so the URL checked would not
-# be the one signed.
-_NOT_IN_URI = re.compile(r"[\s\\]")
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
@@ -154,7 +152,7 @@ def uri_is_on_domain(uri: str, domain: str) -> bool:
     ``domain`` is the message's RFC 3986 authority (``pump.fun``, ``localhost:3000``). An
     http URL is accepted only on a local development host, which has no certificate.
     """
-    if _NOT_IN_URI.search(uri):
+    if has_characters_not_in_url(uri):
         return False
     try:
         target, origin = urlsplit(uri), urlsplit(f"//{domain}")
