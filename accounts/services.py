@@ -471,8 +471,8 @@ def profile_update(
 
     A new username obeys the registration rules and the change cooldown (else
     ``UsernameChangeTooSoon``, saying when the next change is possible); a name held by
-    another account is ``UsernameTaken``, decided by the database. A new bio or image obeys
-    the rules of ``accounts.profile_values`` (else ``ProfileValueInvalid``).
+    another account is ``UsernameTaken``, decided by the database. A bio or image given obeys
+    the rules of ``accounts.profile_values`` (else ``ProfileValueInvalid``), changed or not.
     """
     now = now or timezone.now()
     _profile_values_check(
