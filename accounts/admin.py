@@ -6,6 +6,7 @@ share one set of rules and one audit trail. Plain admins look, ban, unban and re
 sessions; only super-admins edit accounts and roles.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ from accounts import moderation
 from accounts.audit import audit_record_request
 from accounts.exceptions import ServiceError
 from accounts.models import AuditAction, AuditEvent, SignIn, User
+from accounts.profile_values import PROFILE_IMAGE_MAX_LENGTH, bio_problem, profile_image_problem
 from accounts.usernames import username_problem
 from permissions.rules import BAN_PERMISSION, REVOKE_SESSIONS_PERMISSION
 
@@ -105,25 +107,42 @@ class UserAdminForm(forms.ModelForm):
         model = User
         fields = ["username", "email", "bio", "profile_image", "role"]
 
-    profile_image = forms.URLField(required=False, assume_scheme="https", max_length=500)
+    profile_image = forms.URLField(
+        required=False, assume_scheme="https", max_length=PROFILE_IMAGE_MAX_LENGTH
+    )
 
     def __init__(self, *args: Any, actor: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.original_role = self.instance.role
 
+    def _new_value_check(
+        self, field: str, value: str | None, rule: Callable[[str], str | None], label: str
+    ) -> None:
+        """A new value obeys the API's rule for the field, by the same function; an unchanged
+        one is left alone (a name made by createsuperuser, a value stored before the rule),
+        so that editing another field of the account is not refused for it."""
+        if value and value != getattr(self.instance, field):
+            problem = rule(value)
+            if problem is not None:
+                raise ValidationError(f"{label} {problem}", code=f"invalid_{field}")
+
     def clean_username(self) -> str | None:
         username = self.cleaned_data.get("username") or None  # blank: "not registered"
-        # A new name obeys the API's rules (format and reserved names), by the same function;
-        # an unchanged one is left alone, as the API does (createsuperuser names, say).
-        if username is not None and username != self.instance.username:
-            problem = username_problem(username)
-            if problem is not None:
-                raise ValidationError(f"Username {problem}", code="invalid_username")
+        self._new_value_check("username", username, username_problem, "Username")
         return username
 
+    def clean_bio(self) -> str:
+        bio = self.cleaned_data.get("bio") or ""
+        self._new_value_check("bio", bio, bio_problem, "Bio")
+        return bio
+
     def clean_profile_image(self) -> str | None:
-        return self.cleaned_data.get("profile_image") or None  # the API answers null
+        profile_image = self.cleaned_data.get("profile_image") or None  # the API answers null
+        self._new_value_check(
+            "profile_image", profile_image, profile_image_problem, "Profile image"
+        )
+        return profile_image
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -46,6 +46,12 @@ class UsernameInvalid(ServiceError):
     default_message = "Username is not allowed"
 
 
+class ProfileValueInvalid(ServiceError):
+    """A bio or profile image against the rules of ``accounts.profile_values``: a 400."""
+
+    default_message = "Profile value is not allowed"
+
+
 class UsernameTaken(ServiceError):
     status = HTTPStatus.CONFLICT
     default_message = "Username is already taken"

@@ -1,14 +1,19 @@
 """Request validation and response shapes (camelCase on the wire) of the account API."""
 
-import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
 from accounts import solana
 from accounts.models import User
+from accounts.profile_values import (
+    BIO_MAX_LENGTH,
+    PROFILE_IMAGE_MAX_LENGTH,
+    bio_problem,
+    profile_image_problem,
+)
 from accounts.siws import SiwsFormatError, parse_siws_message
+from accounts.text import has_non_printable
 from accounts.usernames import username_problem
 
 REQUIRED = "This field is required."
@@ -23,25 +28,11 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-# Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) and lone
-# surrogates (Cs: U+D800-U+DFFF), searched by one regular expression rather than a
-# category look-up per character.
-_NON_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_NON_PRINTABLE_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def has_non_printable(text: str, *, multiline: bool) -> bool:
-    """Control characters (NUL included), or a lone surrogate; with ``multiline``, line
-    breaks and tabs are allowed."""
-    pattern = _NON_PRINTABLE_MULTILINE if multiline else _NON_PRINTABLE
-    return pattern.search(text) is not None
-
-
 class StrictCharField(serializers.CharField):
     """A JSON string; numbers and other types are refused rather than stringified.
 
     Control characters (NUL included) are refused; ``multiline=True`` allows line breaks
-    and tabs (a SIWS message, a bio).
+    and tabs (a SIWS message).
     """
 
     default_error_messages = {"non_printable": "Must not contain control characters."}
@@ -174,10 +165,6 @@ class PublicProfileSerializer(serializers.ModelSerializer):
         fields = ["id", "address", "username", "bio", "profileImage", "createdAt"]
 
 
-BIO_MAX_LENGTH = 500
-PROFILE_IMAGE_MAX_LENGTH = 500
-
-
 class UsernameField(StrictCharField):
     """A username by the rules of ``accounts.usernames``: format, not reserved."""
 
@@ -192,15 +179,33 @@ class UsernameField(StrictCharField):
         return value
 
 
-class HttpsUrlField(serializers.URLField):
-    default_error_messages = {"https": "must be an https URL"}
+class BioField(StrictCharField):
+    """A bio by the rule of ``accounts.profile_values``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=BIO_MAX_LENGTH, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        problem = bio_problem(value)
+        if problem is not None:
+            raise serializers.ValidationError(problem)
+        return value
+
+
+class ProfileImageField(serializers.URLField):
+    """A profile image URL by the rule of ``accounts.profile_values`` (https, public host)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="profile_image", max_length=PROFILE_IMAGE_MAX_LENGTH, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         value = super().to_internal_value(data)
-        if urlsplit(value).scheme.lower() != "https":
-            self.fail("https")
+        problem = profile_image_problem(value)
+        if problem is not None:
+            raise serializers.ValidationError(problem)
         return value
 
 
@@ -216,13 +221,8 @@ class RegisterInputSerializer(serializers.Serializer):
 
     username = UsernameField()
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
-    bio = StrictCharField(required=False, allow_blank=True, max_length=BIO_MAX_LENGTH)
-    profileImage = HttpsUrlField(
-        source="profile_image",
-        required=False,
-        allow_null=True,
-        max_length=PROFILE_IMAGE_MAX_LENGTH,
-    )
+    bio = BioField(required=False, allow_blank=True)
+    profileImage = ProfileImageField(required=False, allow_null=True)
 
 
 class ProfileUpdateInputSerializer(serializers.Serializer):
@@ -231,16 +231,8 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
 
     username = UsernameField(required=False)
     email = StrictEmailField(required=False, allow_blank=True, allow_null=True, max_length=254)
-    bio = StrictCharField(
-        required=False, allow_blank=True, allow_null=True, max_length=BIO_MAX_LENGTH
-    )
-    profileImage = HttpsUrlField(
-        source="profile_image",
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        max_length=PROFILE_IMAGE_MAX_LENGTH,
-    )
+    bio = BioField(required=False, allow_blank=True, allow_null=True)
+    profileImage = ProfileImageField(required=False, allow_null=True, allow_blank=True)
 
 
 # --- Documentation of the request forms and responses (drf-spectacular) --------------------

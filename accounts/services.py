@@ -24,6 +24,7 @@ from accounts.exceptions import (
     AccountGone,
     AlreadyRegistered,
     LastSuperAdmin,
+    ProfileValueInvalid,
     SignatureReplayed,
     SignInFailed,
     TokenRejected,
@@ -33,7 +34,8 @@ from accounts.exceptions import (
     UsernameTaken,
 )
 from accounts.models import AuditAction, SignIn, User
-from accounts.siws import SiwsMessage
+from accounts.profile_values import bio_problem, profile_image_problem
+from accounts.siws import SiwsMessage, uri_is_on_domain
 from accounts.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
 from accounts.tokens import (
     TokenPair,
@@ -105,9 +107,11 @@ def proof_from_timestamp(
 def proof_from_siws(
     *, message: SiwsMessage, text: str, signature: bytes, now: datetime
 ) -> SignInProof:
-    """Sign In With Solana: check domain, chain, times; the nonce may be used once."""
+    """Sign In With Solana: check domain, URI, chain, times; the nonce may be used once."""
     if message.domain not in settings.SIGN_IN_DOMAINS:
         raise SignInFailed("Message domain is not allowed")
+    if message.uri is None or not uri_is_on_domain(message.uri, message.domain):
+        raise SignInFailed("Message URI must be an https URL on the message's domain")
     if message.chain_id is not None and message.chain_id not in settings.SIWS_CHAIN_IDS:
         raise SignInFailed("Message chain is not allowed")
     if message.version is not None and message.version != "1":
@@ -380,6 +384,16 @@ def _username_check(username: str) -> None:
         raise UsernameInvalid(f"username {problem}")
 
 
+def _profile_values_check(*, bio: str | None, profile_image: str | None) -> None:
+    """Empty or None (clearing the value) is always allowed."""
+    problem = bio_problem(bio) if bio else None
+    if problem is not None:
+        raise ProfileValueInvalid(f"bio {problem}")
+    problem = profile_image_problem(profile_image) if profile_image else None
+    if problem is not None:
+        raise ProfileValueInvalid(f"profileImage {problem}")
+
+
 def username_next_change_at(*, user: User) -> datetime | None:
     """When the account may change its username again; None when it may now."""
     cooldown = settings.USERNAME_CHANGE_COOLDOWN
@@ -408,7 +422,8 @@ def user_register(
 ) -> User:
     """Give a signed-in wallet account its username (and optional email, bio, image).
 
-    Guarantees: the username obeys the rules (format, not reserved); an account registers
+    Guarantees: the username obeys the rules (format, not reserved), the bio and image
+    theirs (``accounts.profile_values``, else ``ProfileValueInvalid``); an account registers
     once (else ``AlreadyRegistered``); a name is held by one account, without regard to
     case, as decided by the database's unique index, so of concurrent requests for one name
     exactly one succeeds and the others get ``UsernameTaken``. Nothing else is written but
@@ -416,6 +431,7 @@ def user_register(
     """
     now = now or timezone.now()
     _username_check(username)
+    _profile_values_check(bio=bio, profile_image=profile_image)
     try:
         with transaction.atomic():
             locked = _user_lock(user)
@@ -462,9 +478,14 @@ def profile_update(
 
     A new username obeys the registration rules and the change cooldown (else
     ``UsernameChangeTooSoon``, saying when the next change is possible); a name held by
-    another account is ``UsernameTaken``, decided by the database.
+    another account is ``UsernameTaken``, decided by the database. A bio or image given obeys
+    the rules of ``accounts.profile_values`` (else ``ProfileValueInvalid``), changed or not.
     """
     now = now or timezone.now()
+    _profile_values_check(
+        bio=None if bio is UNSET else bio,
+        profile_image=None if profile_image is UNSET else profile_image,
+    )
     changed: list[str] = []
     try:
         with transaction.atomic():

@@ -20,12 +20,16 @@ writes::
     - <uri>
 
 The statement and every field are optional in the format; this service requires
-``Nonce`` and ``Issued At``.
+``Nonce`` and ``Issued At`` of any message, and the sign-in checks (``accounts.services``)
+require ``URI`` (``uri_is_on_domain``).
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
+
+from accounts.text import has_characters_not_in_url
 
 _HEADER = re.compile(r"^(?P<domain>\S+) wants you to sign in with your Solana account:$")
 _NONCE = re.compile(r"^[A-Za-z0-9]{8,}$")
@@ -42,6 +46,7 @@ _FIELDS = {
 }
 _TIME_FIELDS = {"issued_at", "expiration_time", "not_before"}
 MAX_MESSAGE_LENGTH = 4096
+_DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 class SiwsFormatError(ValueError):
@@ -134,3 +139,33 @@ def parse_siws_message(text: str) -> SiwsMessage:
         resources=tuple(resources),
         **values,  # type: ignore[arg-type]
     )
+
+
+def is_local_development_host(host: str) -> bool:
+    """localhost, 127.0.0.1, ::1 or a name under .localhost (``host`` lower-case, unbracketed)."""
+    return host in {"localhost", "127.0.0.1", "::1"} or host.endswith(".localhost")
+
+
+def uri_is_on_domain(uri: str, domain: str) -> bool:
+    """Whether ``uri`` is an https URL on ``domain`` (host and port), without user-info.
+
+    ``domain`` is the message's RFC 3986 authority (``pump.fun``, ``localhost:3000``). An
+    http URL is accepted only on a local development host, which has no certificate.
+    """
+    if has_characters_not_in_url(uri):
+        return False
+    try:
+        target, origin = urlsplit(uri), urlsplit(f"//{domain}")
+        target_port, origin_port = target.port, origin.port
+    except ValueError:  # a malformed IPv6 literal, a port that is not a number or too big
+        return False
+    host = origin.hostname
+    if host is None or target.hostname != host or "@" in target.netloc or "@" in origin.netloc:
+        return False
+    if target.scheme != "https" and not (
+        target.scheme == "http" and is_local_development_host(host)
+    ):
+        return False
+    default_port = _DEFAULT_PORTS[target.scheme]
+    target_port = default_port if target_port is None else target_port
+    return target_port == (default_port if origin_port is None else origin_port)

@@ -17,7 +17,8 @@ USERNAME_FORMAT_MESSAGE = (
 )
 
 # Names that could pass for the service, its staff or a system account. Compared without
-# regard to case; RESERVED_USERNAMES_EXTRA adds to them.
+# regard to case or underscores (``Admin_``, ``__admin`` and ``a_d_min`` read as ``admin``);
+# RESERVED_USERNAMES_EXTRA adds to them.
 RESERVED_USERNAMES = frozenset(
     {
         "admin",
@@ -79,9 +80,19 @@ RESERVED_USERNAMES = frozenset(
 )
 
 
+def _skeleton(name: str) -> str:
+    """What a name reads as: lower-case, underscores removed."""
+    return name.lower().replace("_", "")
+
+
+_RESERVED_SKELETONS = frozenset(_skeleton(name) for name in RESERVED_USERNAMES)
+
+
 def username_is_reserved(username: str) -> bool:
-    extra = {name.lower() for name in settings.RESERVED_USERNAMES_EXTRA}
-    return username.lower() in RESERVED_USERNAMES or username.lower() in extra
+    skeleton = _skeleton(username)
+    return skeleton in _RESERVED_SKELETONS or any(
+        skeleton == _skeleton(name) for name in settings.RESERVED_USERNAMES_EXTRA
+    )
 
 
 def username_format_validator(value: str) -> None:

@@ -1,6 +1,8 @@
 """The admin site: the admin / super-admin split (forms and crafted POSTs), the actions'
 effect on the API, the read-only audit trail and the dashboard."""
 
+import html
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -120,6 +122,58 @@ def test_edit_form_applies_the_api_username_rules(super_admin, username, message
     target.refresh_from_db()
     assert target.username == "alice"
     assert not AuditEvent.objects.filter(action=AuditAction.USER_UPDATED).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("username", "Admin_", "Username is reserved"),
+        ("username", "__admin", "Username is reserved"),
+        ("bio", "gm \u202efun.pump", "Bio must not contain control, bidirectional-override"),
+        ("bio", "zero\u200bwidth", "Bio must not contain control, bidirectional-override"),
+        ("profile_image", "https://127.0.0.1/x", "Profile image must name a host, not an IP"),
+        ("profile_image", "https://user:pw@evil.com/a.png", "Profile image must not contain"),
+        ("profile_image", "https://a.localhost/x", "Profile image must name a public host"),
+        ("profile_image", "https://img.example:8080/a.png", "Profile image must not name a port"),
+    ],
+)
+def test_edit_form_applies_the_api_profile_rules(super_admin, field, value, message):
+    target = User.objects.create(
+        address=Wallet().address, username="alice", bio="gm", profile_image="https://i.example/a"
+    )
+    client = _staff_client(super_admin)
+    response = client.post(_change_url(target), _change_form(target, **{field: value}))
+    assert response.status_code == 200  # the form again, with the error
+    assert message in html.unescape(response.content.decode())
+    target.refresh_from_db()
+    assert (target.username, target.bio, target.profile_image) == (
+        "alice",
+        "gm",
+        "https://i.example/a",
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_UPDATED).exists()
+
+
+def test_edit_form_keeps_unchanged_values_stored_before_the_rules(super_admin):
+    target = User.objects.create(
+        address=Wallet().address,
+        username="alice",
+        bio="gm \u202efun.pump",
+        profile_image="https://127.0.0.1/x",
+    )
+    client = _staff_client(super_admin)
+    response = client.post(_change_url(target), _change_form(target, email="a@example.com"))
+    assert response.status_code == 302, response.content
+    target.refresh_from_db()
+    assert (target.email, target.bio, target.profile_image) == (
+        "a@example.com",
+        "gm \u202efun.pump",
+        "https://127.0.0.1/x",
+    )
+    response = client.post(_change_url(target), _change_form(target, bio="fixed"))
+    assert response.status_code == 302, response.content
+    target.refresh_from_db()
+    assert (target.bio, target.profile_image) == ("fixed", "https://127.0.0.1/x")
 
 
 def test_edit_form_accepts_a_valid_name_and_keeps_an_unchanged_legacy_one(super_admin):

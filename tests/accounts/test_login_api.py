@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.models import SignIn, User
+from accounts.models import SignIn, UsedSignInProof, User
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,19 @@ def test_malformed_siws_message_is_400(api_client, wallet):
 
 def test_siws_wrong_domain_is_401(api_client, wallet):
     assert _post(api_client, wallet.siws_body(domain="evil.example")).status_code == 401
+
+
+def test_siws_uri_off_the_domain_is_401_and_writes_nothing(api_client, wallet):
+    body = wallet.siws_body(extra={"URI": "javascript:alert(1)"})
+    response = _post(api_client, body)
+    assert response.status_code == 401
+    assert response.json() == {
+        "statusCode": 401,
+        "message": "Message URI must be an https URL on the message's domain",
+        "error": "Unauthorized",
+    }
+    assert not (User.objects.exists() or SignIn.objects.exists())
+    assert not UsedSignInProof.objects.exists()
 
 
 def test_siws_replay_is_401(api_client, wallet):

@@ -63,6 +63,45 @@ def test_register_refuses_reserved_or_malformed(user, name):
     assert caught.value.status == 400
 
 
+@pytest.mark.parametrize("name", ["Admin_", "admin__", "__admin", "Super_Admin"])
+def test_register_refuses_reserved_names_with_underscores(user, name):
+    with pytest.raises(exceptions.UsernameInvalid, match="username is reserved"):
+        services.user_register(user=user, username=name, now=NOW)
+    assert User.objects.get(pk=user.pk).username is None
+
+
+BAD_PROFILE_VALUES = [
+    ({"bio": "gm \u202efun.pump"}, "bio must not contain"),
+    ({"bio": "a\u200db"}, "bio must not contain"),
+    ({"profile_image": "https://127.0.0.1/x"}, "profileImage must name a host, not an IP"),
+    ({"profile_image": "https://user:pw@evil.com/a.png"}, "profileImage must not contain a user"),
+    ({"profile_image": "https://0x7f.1/"}, "profileImage must name a host, not an IP"),
+]
+
+
+@pytest.mark.parametrize(("values", "message"), BAD_PROFILE_VALUES)
+def test_register_refuses_bad_bio_or_image_and_writes_nothing(user, values, message):
+    with pytest.raises(exceptions.ProfileValueInvalid, match=message) as caught:
+        services.user_register(user=user, username="alice", now=NOW, **values)
+    assert caught.value.status == 400
+    stored = User.objects.get(pk=user.pk)
+    assert (stored.username, stored.bio, stored.profile_image) == (None, "", None)
+
+
+@pytest.mark.parametrize(("values", "message"), BAD_PROFILE_VALUES)
+def test_update_refuses_bad_bio_or_image_and_writes_nothing(values, message):
+    user = _registered("alice")
+    services.profile_update(user=user, bio="gm", profile_image="https://img.example/a.png")
+    with pytest.raises(exceptions.ProfileValueInvalid, match=message):
+        services.profile_update(user=user, email="new@example.com", now=NOW, **values)
+    stored = User.objects.get(pk=user.pk)
+    assert (stored.email, stored.bio, stored.profile_image) == (
+        "",
+        "gm",
+        "https://img.example/a.png",
+    )
+
+
 def test_update_changes_only_given_fields():
     user = _registered("alice")
     services.profile_update(user=user, bio="old", email="a@example.com", now=NOW)

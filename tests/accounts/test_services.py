@@ -163,6 +163,24 @@ def test_siws_message_checks(kw, error):
         _siws_proof(Wallet(), timezone.now(), **kw)
 
 
+@pytest.mark.parametrize(
+    "uri",
+    ["javascript:alert(1)", "https://evil.example", "http://pump.fun", "https://u@pump.fun", None],
+)
+def test_siws_uri_off_the_domain_fails_and_writes_nothing(uri):
+    wallet, now = Wallet(), timezone.now()
+    text = wallet.siws_message(issued_at=now, extra={"URI": uri or ""})
+    if uri is None:
+        text = text.replace("URI: \n", "")
+    message = parse_siws_message(text)
+    assert message.uri == uri
+    with pytest.raises(SignInFailed, match="URI must be an https URL on the message's domain"):
+        services.proof_from_siws(
+            message=message, text=text, signature=wallet.sign(text.encode()), now=now
+        )
+    assert not UsedSignInProof.objects.exists()
+
+
 def test_siws_stale_issued_at():
     wallet, now = Wallet(), timezone.now()
     text = wallet.siws_message(issued_at=now - timedelta(minutes=6))

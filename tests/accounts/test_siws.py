@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accounts.siws import SiwsFormatError, parse_siws_message
+from accounts.siws import SiwsFormatError, parse_siws_message, uri_is_on_domain
 from tests.wallets import Wallet
 
 
@@ -59,3 +59,58 @@ def test_rejects_naive_time():
     text = Wallet().siws_message(issued_at="2026-11-25T18:54:34")
     with pytest.raises(SiwsFormatError, match="time zone"):
         parse_siws_message(text)
+
+
+@pytest.mark.parametrize(
+    ("uri", "domain"),
+    [
+        ("https://pump.fun", "pump.fun"),
+        ("https://pump.fun/login?next=/board#top", "pump.fun"),
+        ("HTTPS://Pump.Fun/", "pump.fun"),
+        ("https://pump.fun:443/", "pump.fun"),
+        ("https://app.example:8443/", "app.example:8443"),
+        ("http://localhost:3000/", "localhost:3000"),
+        ("http://127.0.0.1:8000", "127.0.0.1:8000"),
+        ("http://[::1]:5173/", "[::1]:5173"),
+        ("http://app.localhost/", "app.localhost"),
+    ],
+)
+def test_uri_on_the_domain_is_accepted(uri, domain):
+    assert uri_is_on_domain(uri, domain)
+
+
+@pytest.mark.parametrize(
+    ("uri", "domain"),
+    [
+        ("javascript:alert(1)", "pump.fun"),
+        ("javascript://pump.fun/%0aalert(1)", "pump.fun"),
+        ("data:text/html,hi", "pump.fun"),
+        ("http://pump.fun/", "pump.fun"),  # http only on a local development host
+        ("ftp://pump.fun/", "pump.fun"),
+        ("https://evil.example/", "pump.fun"),
+        ("https://pump.fun.evil.example/", "pump.fun"),
+        ("https://sub.pump.fun/", "pump.fun"),
+        ("https://pump.fun./", "pump.fun"),
+        ("https://evil.example#pump.fun", "pump.fun"),
+        ("https://pump.fun@evil.example/", "pump.fun"),
+        ("https://evil.example@pump.fun/", "pump.fun"),
+        ("https://@pump.fun/", "pump.fun"),
+        ("https://user:pw@pump.fun/", "pump.fun"),
+        ("https://evil.example\\@pump.fun/", "pump.fun"),
+        ("https://pump.fun\\evil.example/", "pump.fun"),
+        ("https://pump.fun:8443/", "pump.fun"),
+        ("https://pump.fun:0/", "pump.fun"),
+        ("https://pump.fun:99999/", "pump.fun"),
+        ("https://pump.fun:x/", "pump.fun"),
+        ("https://localhost:3001/", "localhost:3000"),
+        ("https://[::1/", "[::1]"),
+        (" https://pump.fun/", "pump.fun"),
+        ("https://pump.\tfun/", "pump.fun"),
+        ("https:pump.fun", "pump.fun"),
+        ("//pump.fun/", "pump.fun"),
+        ("/login", "pump.fun"),
+        ("", "pump.fun"),
+    ],
+)
+def test_uri_off_the_domain_is_refused(uri, domain):
+    assert not uri_is_on_domain(uri, domain)

@@ -33,9 +33,24 @@ def test_reserved_in_any_case(name):
     assert username_problem(name) == "is reserved"
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["Admin_", "admin__", "__admin", "_ADMIN_", "a_d_m_i_n", "super_admin", "superadmin",
+     "Super__Admin", "no_reply", "noreply", "pump_fun", "PumpFun", "_root", "m_e"],
+)  # fmt: skip
+def test_reserved_once_underscores_are_removed(name):
+    assert username_problem(name) == "is reserved"
+
+
+@pytest.mark.parametrize("name", ["admin1", "admins_club", "x_y_z", "roots", "___"])
+def test_names_that_only_contain_a_reserved_one_are_free(name):
+    assert username_problem(name) is None
+
+
 def test_extra_reserved_names_from_settings(settings):
-    settings.RESERVED_USERNAMES_EXTRA = ["BrandName"]
+    settings.RESERVED_USERNAMES_EXTRA = ["Brand_Name"]
     assert username_problem("brandname") == "is reserved"
+    assert username_problem("_BRAND_name_") == "is reserved"
     assert username_problem("brandname2") is None
 
 

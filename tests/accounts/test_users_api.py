@@ -114,6 +114,67 @@ def test_bad_or_reserved_username_is_400(auth_client, username, message):
     assert body["message"] == [f"username: {message}"]
 
 
+def test_look_alike_reserved_name_is_400_with_the_contract_body(auth_client, wallet):
+    before = _me(wallet)
+    response = auth_client.post(
+        "/users/register",
+        {"username": "Admin_", "bio": "gm", "profileImage": "https://img.example/a.png"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "statusCode": 400,
+        "message": ["username: is reserved"],
+        "error": "Bad Request",
+        "errors": {"username": ["is reserved"]},
+    }
+    after = _me(wallet)
+    assert (after.username, after.bio, after.profile_image) == (None, "", None)
+    assert after.updated_at == before.updated_at
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_REGISTERED).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("username", "admin__"),
+        ("username", "__admin"),
+        ("bio", "gm \u202efun.pump"),
+        ("bio", "zero\u200bwidth"),
+        ("profileImage", "https://127.0.0.1/x"),
+        ("profileImage", "https://user:pw@evil.com/a.png"),
+        ("profileImage", "https://[::1]/x"),
+        ("profileImage", "https://2130706433/"),
+        ("profileImage", "https://0x7f.1/"),
+        ("profileImage", "https://localhost/x"),
+        ("profileImage", "https://img.localhost/x"),
+        ("profileImage", "https://img.example:8443/a.png"),
+    ],
+)
+def test_risky_profile_values_are_400_on_register_and_update(auth_client, wallet, field, value):
+    response = auth_client.post(
+        "/users/register", {"username": "alice", field: value}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert _me(wallet).username is None
+    auth_client.post("/users/register", {"username": "alice"}, format="json")
+    before = _me(wallet)
+    for method in (auth_client.post, auth_client.patch):
+        response = method("/users", {field: value, "email": "new@example.com"}, format="json")
+        assert response.status_code == 400
+        assert response.json()["message"][0].startswith(f"{field}: ")
+        assert list(response.json()["errors"]) == [field]
+    after = _me(wallet)
+    assert (after.username, after.email, after.bio, after.profile_image) == (
+        before.username,
+        before.email,
+        before.bio,
+        before.profile_image,
+    )
+    assert after.updated_at == before.updated_at
+
+
 @pytest.mark.parametrize(
     "body",
     [

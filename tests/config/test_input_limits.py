@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from django.test import Client
 
-from accounts.serializers import has_non_printable
+from accounts.text import has_non_printable
 from config.parsers import json_depth_exceeds
 from tests.wallets import Wallet
 
