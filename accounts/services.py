@@ -15,7 +15,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import sign_in_cache, solana
 from accounts.audit import audit_record, audit_scrub_user
@@ -35,7 +34,13 @@ from accounts.exceptions import (
 from accounts.models import AuditAction, SignIn, User
 from accounts.siws import SiwsMessage
 from accounts.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
-from accounts.tokens import TokenPair, token_pair_issue, token_sign_in_id, token_user_id
+from accounts.tokens import (
+    RefreshToken,
+    TokenPair,
+    token_pair_issue,
+    token_sign_in_id,
+    token_user_id,
+)
 from accounts.usernames import username_problem
 from config.ratelimit import rate_limit_value_hit
 from permissions.rules import is_super_admin, super_admins
@@ -245,8 +250,6 @@ def token_refresh(
     except TokenError:
         raise TokenRejected() from None
     sign_in_id, user_id = token_sign_in_id(refresh), token_user_id(refresh)
-    if sign_in_id is None or user_id is None:
-        raise TokenRejected()
     # The common case, one statement: the token is the live sign-in's current one.
     rotated = SignIn(id=sign_in_id, user=User(id=user_id), last_used_at=now)
     tokens = token_pair_issue(rotated)
