@@ -10,13 +10,13 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import AccessToken, Token
+from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from accounts import sign_in_cache
 from accounts.models import User
 from accounts.selectors import user_get_by_live_sign_in
-from accounts.tokens import token_sign_in_id, token_user_id
+from accounts.tokens import AccessToken, token_sign_in_id, token_user_id
 from config.ratelimit import account_counters, counted
 
 
@@ -32,15 +32,15 @@ def request_origin_allowed(request: Request) -> bool:
 
 
 @functools.lru_cache(maxsize=512)  # about 1 MB
-def _verified_access_token(
-    raw_token: bytes,
-) -> tuple[AccessToken, uuid.UUID | None, uuid.UUID | None]:
-    """The token verified by simplejwt (signature, type, issuer, audience, expiry), with its
-    sign-in and account ids; ``TokenError`` if it is not a valid access token.
+def _verified_access_token(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uuid.UUID]:
+    """The token verified by simplejwt (signature, type, issuer, audience, expiry) and
+    accounts/tokens.py (every claim's type), with its sign-in and account ids;
+    ``TokenError`` if it is not a valid access token.
 
     Verifying is about a tenth of an authenticated read, and a client sends the same token
     for its whole lifetime, so each worker verifies a token once. Only the expiry changes
-    with time: callers check it again on every use. Revocation is not in the token.
+    with time: callers check it again on every use, on a claim verified to be a usable
+    time. Revocation is not in the token.
     """
     token = AccessToken(raw_token)
     return token, token_sign_in_id(token), token_user_id(token)
@@ -77,8 +77,6 @@ class AccessTokenAuthentication(JWTAuthentication):
             token.check_exp(current_time=aware_utcnow())
         except TokenError:
             raise exceptions.AuthenticationFailed("Invalid or expired token") from None
-        if sign_in_id is None or user_id is None:
-            raise exceptions.AuthenticationFailed("Invalid or expired token")
         # The view's per-account limits are counted in the look-up's Redis call; past one,
         # the request is refused before anything else (the throttle sees the same usage).
         view = (request.parser_context or {}).get("view")

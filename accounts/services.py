@@ -15,7 +15,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import sign_in_cache, solana
 from accounts.audit import audit_record, audit_scrub_user
@@ -38,6 +37,7 @@ from accounts.profile_values import bio_problem, profile_image_problem
 from accounts.siws import SiwsMessage, uri_is_on_domain
 from accounts.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
 from accounts.tokens import (
+    RefreshToken,
     TokenPair,
     token_id_new,
     token_pair_issue,
@@ -256,8 +256,6 @@ def token_refresh(
     except TokenError:
         raise TokenRejected() from None
     sign_in_id, user_id = token_sign_in_id(refresh), token_user_id(refresh)
-    if sign_in_id is None or user_id is None:
-        raise TokenRejected()
     # The common case, one statement: the token is the live sign-in's current one. The new
     # refresh token's id is written first; the pair is minted with the session's end.
     new_jti = token_id_new()

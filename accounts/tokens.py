@@ -1,15 +1,92 @@
-"""Minting the JWT pair of a sign-in with simplejwt; every token carries the sign-in id."""
+"""The service's JWTs: simplejwt's token classes with every claim the service reads checked
+for type and shape when a token is verified, and the minting of a sign-in's pair."""
 
+import re
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.conf import settings
-from rest_framework_simplejwt.tokens import RefreshToken, Token
+from rest_framework_simplejwt import tokens as simplejwt_tokens
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import datetime_to_epoch
 
 from accounts.models import SignIn
 
 SIGN_IN_CLAIM = "sid"
+# Beyond this, a NumericDate is not a datetime (simplejwt's check_exp would raise).
+_NUMERIC_DATE_MAX = datetime(9999, 12, 31, tzinfo=UTC).timestamp()
+_JTI = re.compile(r"[0-9a-f]{32}")  # simplejwt's uuid4().hex
+
+
+def _claim_invalid(claim: str) -> TokenError:
+    return TokenError(f"Token has no valid '{claim}' claim")
+
+
+def _numeric_date_check(value: object, claim: str) -> None:
+    # bool is an int to Python, not a NumericDate; NaN fails the comparison.
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 <= value <= _NUMERIC_DATE_MAX
+    ):
+        raise _claim_invalid(claim)
+
+
+def _uuid_claim(token: simplejwt_tokens.Token, claim: str) -> uuid.UUID:
+    value = token.get(claim)
+    if not isinstance(value, str):
+        raise _claim_invalid(claim)
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise _claim_invalid(claim) from None
+
+
+def token_sign_in_id(token: simplejwt_tokens.Token) -> uuid.UUID:
+    """The sign-in of a token; ``TokenError`` if it names none (a verified token always does)."""
+    return _uuid_claim(token, SIGN_IN_CLAIM)
+
+
+def token_user_id(token: simplejwt_tokens.Token) -> uuid.UUID:
+    """The account of a token; ``TokenError`` if it names none (a verified token always does)."""
+    return _uuid_claim(token, api_settings.USER_ID_CLAIM)
+
+
+class _CheckedClaims(simplejwt_tokens.Token):
+    """Refuses, with ``TokenError``, a validly signed token whose claims have the wrong type.
+
+    PyJWT takes any ``int()``-able value as a time (``"exp": "9999999999"``, ``true``), and
+    simplejwt's ``check_exp`` then fails on a string, or on a number no datetime can hold,
+    with a ``TypeError``, ``ValueError`` or ``OverflowError``: a 500. Every token the service
+    reads is one of these classes, so what passes ``verify`` can be compared with the clock,
+    and its ids read, without further checks.
+    """
+
+    def verify(self) -> None:
+        payload = self.payload
+        # RFC 7519 NumericDates, compared with the clock by PyJWT and simplejwt; every token
+        # the service mints has the first two.
+        for claim in ("exp", "iat"):
+            _numeric_date_check(payload.get(claim), claim)
+        if "nbf" in payload:
+            _numeric_date_check(payload["nbf"], "nbf")
+        jti = payload.get(api_settings.JTI_CLAIM)
+        if not isinstance(jti, str) or not _JTI.fullmatch(jti):
+            raise _claim_invalid(api_settings.JTI_CLAIM)
+        token_sign_in_id(self)
+        token_user_id(self)
+        super().verify()
+
+
+class AccessToken(_CheckedClaims, simplejwt_tokens.AccessToken):
+    """The token of every authenticated request."""
+
+
+class RefreshToken(_CheckedClaims, simplejwt_tokens.RefreshToken):
+    """The token of ``POST /auth/refresh``; mints the pair's access token too."""
+
+    access_token_class = AccessToken
 
 
 @dataclass(frozen=True)
@@ -47,18 +124,3 @@ def token_pair_issue(sign_in: SignIn, *, refresh_jti: str | None = None) -> Toke
 def token_id_new() -> str:
     """A new ``jti``, made as simplejwt makes them (``Token.set_jti``)."""
     return uuid.uuid4().hex
-
-
-def token_sign_in_id(token: Token) -> uuid.UUID | None:
-    """The sign-in a validated token belongs to, or None when the claim is missing or bad."""
-    try:
-        return uuid.UUID(str(token[SIGN_IN_CLAIM]))
-    except (KeyError, ValueError):
-        return None
-
-
-def token_user_id(token: Token) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(token[settings.SIMPLE_JWT["USER_ID_CLAIM"]]))
-    except (KeyError, ValueError):
-        return None

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.exceptions import ServiceError
@@ -98,7 +99,22 @@ def _counted_if_refused_early(exc: Exception, context: dict) -> Exception:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's exception handler: every error becomes the contract's JSON shape."""
+    """DRF's exception handler: every error becomes the contract's JSON shape, rendered as
+    JSON even by a view that answers in another format (the schema's YAML, the docs' HTML)."""
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # DRF renders the response with the request's renderer, negotiated for the success
+        # answer (or failing to be: a 406 has none yet).
+        request.accepted_renderer = _ERROR_RENDERER
+        request.accepted_media_type = _ERROR_RENDERER.media_type
+    return response
+
+
+_ERROR_RENDERER = JSONRenderer()
+
+
+def _error_response(exc: Exception, context: dict) -> Response | None:
     exc = _counted_if_refused_early(exc, context)
     if isinstance(exc, ServiceError):
         headers = {}

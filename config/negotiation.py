@@ -1,31 +1,38 @@
-"""DRF content negotiation, with the common case decided before any parsing."""
+"""DRF content negotiation: API views answer JSON whatever the request asks for, and the
+common case is decided before any parsing."""
 
 from typing import Any
 
+from django.http import Http404
+from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
+JSON = "application/json"
 # What JSON clients send (none, fetch's default, axios's default, exact JSON): for a view
 # whose first renderer is JSON, DRF's own rules pick that renderer and "application/json".
-_JSON_ACCEPTS = frozenset({None, "*/*", "application/json", "application/json, text/plain, */*"})
+_JSON_ACCEPTS = frozenset({None, "*/*", JSON, "application/json, text/plain, */*"})
 
 
 class JsonFirstNegotiation(DefaultContentNegotiation):
-    """``DefaultContentNegotiation`` with a shortcut that gives the same answer.
+    """``DefaultContentNegotiation``, except that an API view (its first renderer JSON)
+    never refuses: pump.fun's server answers JSON whatever the ``Accept`` header says, so an
+    ``Accept`` or ``?format=`` it cannot satisfy gets JSON, not a 406 (or DRF's 404 for an
+    unknown format) ahead of authentication. Other views (the schema's JSON or YAML, the
+    docs' HTML) keep DRF's rules, refusals included.
 
-    Parsing and ranking the Accept header is a few percent of a profile read; the shortcut
-    applies only when the answer is known: the view's first renderer is JSON, the Accept
-    header is one of ``_JSON_ACCEPTS``, and no format is named. Anything else (406s,
-    ``?format=``, the schema and docs views) goes through DRF's rules unchanged.
+    Parsing and ranking the Accept header is a few percent of a profile read, so the answer
+    is given without it when it is known: the view's first renderer is JSON, the Accept
+    header is one of ``_JSON_ACCEPTS``, and no format is named.
     """
 
     def select_renderer(
         self, request: Any, renderers: list[BaseRenderer], format_suffix: str | None = None
     ) -> tuple[BaseRenderer, str]:
+        json_first = bool(renderers) and renderers[0].media_type == JSON
         if (
-            format_suffix is None
-            and renderers
-            and renderers[0].media_type == "application/json"
+            json_first
+            and format_suffix is None
             and request.META.get("HTTP_ACCEPT") in _JSON_ACCEPTS
             # No query string, no ``?format=``: the query is parsed only when there is one.
             and (
@@ -33,5 +40,11 @@ class JsonFirstNegotiation(DefaultContentNegotiation):
                 or self.settings.URL_FORMAT_OVERRIDE not in request.query_params
             )
         ):
-            return renderers[0], renderers[0].media_type
-        return super().select_renderer(request, renderers, format_suffix)
+            return renderers[0], JSON
+        try:
+            # DRF's answer when it has one: ``application/json; indent=4`` pretty-prints.
+            return super().select_renderer(request, renderers, format_suffix)
+        except (NotAcceptable, Http404):
+            if json_first:
+                return renderers[0], JSON
+            raise

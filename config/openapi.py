@@ -6,13 +6,23 @@ every operation of a kind can give (401/403 when authenticated, 400/413/415 with
 429 and 503 everywhere), so a new endpoint is documented consistently without repeating them.
 """
 
+import threading
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema_field
+from drf_spectacular.settings import spectacular_settings
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -186,14 +196,56 @@ class AccessTokenScheme(OpenApiAuthenticationExtension):
         return [{"bearerAuth": []}, {"cookieAuth": []}]
 
 
+class SchemaDocument:
+    """The OpenAPI document of this process, generated once and rendered once per format.
+
+    Generating walks every view (tens of milliseconds) and drf-spectacular's generator is
+    not safe in several threads at once (with gunicorn threads, concurrent requests got
+    500s). The document changes only with the code, so the first request generates it under
+    a lock, and every later one is answered from memory without taking it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._schema: dict | None = None
+        self._rendered: dict[str, bytes] = {}
+
+    def rendered(self, renderer: BaseRenderer) -> bytes:
+        body = self._rendered.get(renderer.format)
+        if body is None:
+            with self._lock:
+                body = self._rendered.get(renderer.format)
+                if body is None:
+                    if self._schema is None:
+                        generator = spectacular_settings.DEFAULT_GENERATOR_CLASS()
+                        self._schema = generator.get_schema(request=None, public=True)
+                    body = renderer.render(self._schema, renderer.media_type, {})
+                    self._rendered[renderer.format] = body
+        return body
+
+
 class SchemaApi(SpectacularAPIView):
-    """``GET /api/schema``: the OpenAPI 3 document, JSON unless ``?format=yaml``."""
+    """``GET /api/schema``: the OpenAPI 3 document, JSON unless YAML is asked for (``Accept``
+    or ``?format=yaml``); no authentication, rate limited per client address like any
+    anonymous request."""
 
     renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
-    throttle_classes: list = []
+    document = SchemaDocument()
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        renderer = request.accepted_renderer
+        content_type = renderer.media_type
+        if renderer.charset:
+            content_type += f"; charset={renderer.charset}"
+        title = spectacular_settings.TITLE or "schema"
+        return HttpResponse(
+            self.document.rendered(renderer),
+            content_type=content_type,
+            headers={"Content-Disposition": f'inline; filename="{title}.{renderer.format}"'},
+        )
 
 
 class DocsApi(SpectacularSwaggerView):
-    """``GET /api/docs``: Swagger UI over the schema, its assets served locally."""
-
-    throttle_classes: list = []
+    """``GET /api/docs``: Swagger UI over the schema, its assets served locally; rate limited
+    like the schema."""

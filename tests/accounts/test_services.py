@@ -16,6 +16,7 @@ from accounts.exceptions import (
 )
 from accounts.models import SignIn, UsedSignInProof, User
 from accounts.siws import parse_siws_message
+from tests.jwts import MALFORMED_CLAIMS, resigned
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +263,11 @@ def test_new_accounts_per_address_are_capped_but_returning_wallets_are_not(setti
     proof = _proof(stranger, now)
     other = services.wallet_sign_in(proof=proof, ip_address="198.51.100.1", user_agent="t")
     assert other.created
+
+
+@pytest.mark.parametrize("changes", MALFORMED_CLAIMS.values(), ids=MALFORMED_CLAIMS)
+def test_refresh_token_with_a_malformed_claim_is_rejected_and_changes_nothing(changes):
+    result = _sign_in(_proof(Wallet(), timezone.now()))
+    with pytest.raises(TokenRejected):
+        services.token_refresh(raw_refresh_token=resigned(result.tokens.refresh, changes))
+    assert SignIn.objects.get(pk=result.sign_in.pk).refresh_jti == result.sign_in.refresh_jti

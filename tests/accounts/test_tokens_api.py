@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import SignIn, User
+from tests.jwts import MALFORMED_CLAIMS, resigned
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +242,31 @@ def test_cookie_logout_from_a_foreign_origin_changes_nothing(api_client, wallet,
     assert not SignIn.objects.filter(user__address=wallet.address, revoked_at__isnull=False)
     assert _bearer(body["token"]).get("/auth/my-profile").status_code == 200
     assert api_client.get("/auth/my-profile").status_code == 200  # the cookie still works
+
+
+@pytest.mark.parametrize("changes", MALFORMED_CLAIMS.values(), ids=MALFORMED_CLAIMS)
+def test_a_validly_signed_token_with_a_malformed_claim_is_401(sign_in, wallet, changes):
+    """Refused as any bad token is, at verification (accounts/tokens.py), on both paths."""
+    body = sign_in(wallet, APIClient())
+    access = resigned(body["token"], changes)
+    for _ in range(2):  # a refused token is not cached as verified
+        response = _bearer(access).get("/auth/my-profile")
+        assert response.status_code == 401
+        assert response.json() == {
+            "statusCode": 401,
+            "message": "Invalid or expired token",
+            "error": "Unauthorized",
+        }
+    refresh = resigned(body["refreshToken"], changes)
+    response = APIClient().post("/auth/refresh", {"refreshToken": refresh}, format="json")
+    assert response.status_code == 401
+    assert response.json() == {
+        "statusCode": 401,
+        "message": "Invalid or expired refresh token",
+        "error": "Unauthorized",
+    }
+    # Nothing changed: the sign-in's own refresh token still rotates.
+    response = APIClient().post(
+        "/auth/refresh", {"refreshToken": body["refreshToken"]}, format="json"
+    )
+    assert response.status_code == 200

@@ -1,7 +1,15 @@
-"""The OpenAPI document: complete (walks the URL resolver), valid, and served without auth."""
+"""The OpenAPI document: complete (walks the URL resolver), valid, and served without auth,
+from memory and rate limited."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -146,3 +154,82 @@ def test_schema_and_docs_need_no_auth():
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content
+
+
+@pytest.fixture
+def fresh_document(monkeypatch):
+    """A process whose document is not generated yet; counts the generator's runs."""
+    runs: list[int] = []
+    generate = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        runs.append(1)
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    monkeypatch.setattr(openapi.SchemaApi, "document", openapi.SchemaDocument())
+    return runs
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_requests_get_one_document_generated_once(fresh_document):
+    """With gunicorn threads, concurrent generations raced (500s): now one runs, under a
+    lock, and every request is answered from it."""
+    threads = 16
+    barrier = threading.Barrier(threads)
+
+    def get(index: int) -> tuple[int, str, bytes]:
+        try:
+            barrier.wait()
+            query = "?format=yaml" if index % 2 else ""
+            response = Client().get("/api/schema" + query)
+            return response.status_code, query, response.content
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        answers = list(pool.map(get, range(threads)))
+    assert [status for status, _, _ in answers] == [200] * threads
+    assert len({body for _, query, body in answers if query}) == 1
+    assert len({body for _, query, body in answers if not query}) == 1
+    assert len(fresh_document) == 1
+
+
+@pytest.mark.django_db
+def test_schema_formats_by_accept_or_format(fresh_document):
+    client = APIClient()
+    as_json = client.get("/api/schema")
+    assert as_json["Content-Type"] == "application/vnd.oai.openapi+json"
+    assert as_json["Content-Disposition"] == 'inline; filename="Launchpad Auth API.json"'
+    assert as_json.json() == SchemaGenerator().get_schema(request=None, public=True)
+    for response in (
+        client.get("/api/schema?format=yaml"),
+        client.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi"),
+    ):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/vnd.oai.openapi; charset=utf-8"
+        assert response["Content-Disposition"] == 'inline; filename="Launchpad Auth API.yaml"'
+        assert response.content.startswith(b"openapi: 3")
+    # ?version= no longer reaches the document or its file name.
+    assert client.get("/api/schema?version=x%22y").content == as_json.content
+    assert len(fresh_document) == 2  # the comparison's own run
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/schema", "/api/schema?format=yaml", "/api/docs"])
+def test_schema_and_docs_are_rate_limited_with_headers(settings, path):
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "account": "2/d"}
+    client = APIClient()
+    for remaining in (1, 0):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response["x-ratelimit-limit"] == "2"
+        assert response["x-ratelimit-remaining"] == str(remaining)
+        assert int(response["x-ratelimit-reset"]) > time.time()
+    refused = client.get(path)
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/json"
+    assert refused.json()["statusCode"] == 429
+    assert refused.json()["error"] == "Too Many Requests"
+    assert 1 <= int(refused["Retry-After"]) <= 86400
