@@ -7,6 +7,7 @@ tries and time. Nothing touches the machine's shared PostgreSQL or Redis.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import http.client
 import json
@@ -20,7 +21,8 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -357,6 +359,27 @@ class Gunicorn:
         except (FileNotFoundError, ProcessLookupError):
             return []
 
+    def workers_connected_to(self, port: int) -> set[int]:
+        """The workers holding an established TCP connection to ``port`` (e.g. Redis'): each
+        has used that server since it last (re)started, whoever restarted it."""
+        sockets = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(FileNotFoundError):
+                for line in Path(table).read_text().splitlines()[1:]:
+                    fields = line.split()
+                    remote, state, inode = fields[2], fields[3], fields[9]
+                    if state == "01" and int(remote.rsplit(":", 1)[1], 16) == port:  # ESTABLISHED
+                        sockets.add(f"socket:[{inode}]")
+        connected = set()
+        for pid in self.worker_pids():
+            with contextlib.suppress(FileNotFoundError):
+                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                    with contextlib.suppress(OSError):
+                        if os.readlink(fd) in sockets:
+                            connected.add(pid)
+                            break
+        return connected
+
     def kill_worker(self, pid: int) -> None:
         """SIGKILL one of this instance's workers (never anything else)."""
         if pid not in self.worker_pids():
@@ -444,6 +467,29 @@ def call(
     except ValueError:
         parsed = None
     return Reply(status, parsed, text, reply_headers, time.monotonic() - started)
+
+
+def until_every_worker_served(
+    instances: Sequence[Gunicorn], port: int, send: Callable[[str], Reply], *, rounds: int = 20
+) -> list[Reply]:
+    """``send(base)`` to every instance, twice as many at once as it has workers, round after
+    round until each worker holds a connection to ``port``; returns every reply.
+
+    Call it right after the server on ``port`` dropped every connection (a restart, a cut
+    path): a worker connects again only to serve a request, so each has then served at
+    least one of these, among them its first since the drop.
+    """
+    replies: list[Reply] = []
+    bases = [instance.base for instance in instances for _ in range(2 * instance.workers)]
+    with ThreadPoolExecutor(max_workers=len(bases)) as pool:
+        for _ in range(rounds):
+            replies.extend(pool.map(send, bases))
+            if all(
+                instance.workers_connected_to(port) == set(instance.worker_pids())
+                for instance in instances
+            ):
+                return replies
+    raise TimeoutError(f"some worker served none of {len(replies)} requests")
 
 
 # --- A wallet --------------------------------------------------------------------------------
