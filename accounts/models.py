@@ -1,4 +1,5 @@
-"""The account, its sign-ins (token families) and the used sign-in proofs."""
+"""The account, its sign-ins (token families), the used sign-in proofs, the sign-in cache's
+pending invalidations and the audit trail."""
 
 import uuid
 from datetime import datetime
@@ -161,6 +162,20 @@ class UsedSignInProof(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PendingInvalidation(models.Model):
+    """A change of an account that the sign-in cache could not be told of (Redis was
+    unreachable): written in the change's own transaction, deleted once the account's
+    cached entries are invalidated (``accounts.sign_in_cache``).
+
+    ``user_id`` is no foreign key: the account may be the deleted one.
+    """
+
+    user_id = models.UUIDField()
+
+    def __str__(self) -> str:
+        return f"pending invalidation of {self.user_id}"
 
 
 class AuditAction(models.TextChoices):

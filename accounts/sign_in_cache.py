@@ -20,25 +20,45 @@ in every process and instance, and a fill that raced with a change is never beli
 Writes of ``User`` rows (``save``/``delete``, any path: services, admin, commands) and of
 revoked ``SignIn`` rows invalidate through the model signals connected here; the two
 queryset updates that revoke sign-ins call ``account_changed`` themselves. Redis errors
-never fail a request here: a look-up falls back to the database, a failed invalidation is
-logged and its entries expire after ``SIGN_IN_CACHE_SECONDS``. On the database cache (the
+never fail a request here: a look-up falls back to the database. On the database cache (the
 embedded default) this module does nothing.
+
+**A change Redis could not be told of** (unreachable from the changing process: an outage, a
+cut path, a command run elsewhere) is seen on every instance within ``PENDING_CHECK_SECONDS``
+(0.5 s) of Redis being reachable again:
+
+- a change that cannot mark the generation busy writes a ``PendingInvalidation`` row in its
+  own transaction, so the row is there if and only if the change commits. (A change made
+  outside any transaction writes it just after its own commit; every service, command and
+  admin-site change runs in one.)
+- in every process, after a look-up that Redis answered and at most once per
+  ``PENDING_CHECK_SECONDS``, the committed rows are read, their accounts' generations
+  deleted (a busy one stays: it expires into a new one) and the rows read deleted. A look-up
+  of one of those accounts then reads the database, as does every later one.
+
+So a look-up that Redis answers ``PENDING_CHECK_SECONDS`` after both the change's commit and
+its own process reaching Redis again sees the change; after an outage longer than that, the
+first one does. While Redis is unreachable, look-ups read the database anyway. The cost per
+look-up is one monotonic-clock read; per process and half second of traffic, one read of
+the (normally empty) table. Only if the database fails as well do entries of a missed
+change live on until they expire, after ``SIGN_IN_CACHE_SECONDS``.
 """
 
 import logging
 import pickle
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from redis.exceptions import RedisError
 
-from accounts.models import SignIn, User
+from accounts.models import PendingInvalidation, SignIn, User
 from config.cache import redis_client, uses_redis
 from config.ratelimit import COUNT_LUA, Counter
 
@@ -65,6 +85,37 @@ return {generation, redis.call('GET', KEYS[2]), unpack(counts)}
 """
 )
 _lookup_script = None
+
+# KEYS: generations of accounts changed while Redis was unreachable; ARGV: busy. A busy one
+# stays: it is newer than the change, and its expiry makes the next generation new.
+_INVALIDATE_SCRIPT = """
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) ~= ARGV[1] then redis.call('DEL', key) end
+end
+"""
+_invalidate_script = None
+# Writers that missed Redis are caught up by readers: this often at most, per process.
+PENDING_CHECK_SECONDS = 0.5
+_PENDING_DELETE_BATCH = 500  # ids per DELETE: SQLite caps a statement's parameters
+
+
+@dataclass
+class Every:
+    """Due at most once per ``seconds`` of ``clock`` (monotonic; injected in tests)."""
+
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    due_at: float = 0.0
+
+    def due(self) -> bool:
+        now = self.clock()
+        if now < self.due_at:
+            return False
+        self.due_at = now + self.seconds
+        return True
+
+
+_pending_check = Every(PENDING_CHECK_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -119,6 +170,9 @@ def lookup(
     except RedisError as exc:
         logger.warning("sign-in cache look-up failed, reading the database: %s", exc)
         return _NOTHING
+    # Redis answers: time to apply changes it missed? Then this entry may predate one.
+    if _pending_check.due() and user_id in pending_invalidate():
+        return Lookup(counts=counts)
     if generation == _BUSY:
         return Lookup(counts=counts)
     if entry:
@@ -142,14 +196,16 @@ def store(*, sign_in_id: uuid.UUID, generation: bytes, values: tuple[Any, ...]) 
 
 
 def account_changed(user_id: uuid.UUID) -> None:
-    """Invalidate every cached sign-in of an account: busy now, gone after the commit."""
+    """Invalidate every cached sign-in of an account: busy now, gone after the commit; if
+    Redis cannot be told now, a ``PendingInvalidation`` in the change's transaction."""
     if not _enabled():
         return
     key = _generation_key(user_id, caches["default"])
     try:
         redis_client().set(key, _BUSY, ex=_BUSY_SECONDS)
     except RedisError as exc:
-        logger.warning("sign-in cache invalidation of %s failed: %s", user_id, exc)
+        logger.warning("sign-in cache invalidation of %s pending: %s", user_id, exc)
+        PendingInvalidation.objects.create(user_id=user_id)
 
     def _drop() -> None:
         try:
@@ -158,6 +214,43 @@ def account_changed(user_id: uuid.UUID) -> None:
             logger.warning("sign-in cache invalidation of %s failed: %s", user_id, exc)
 
     transaction.on_commit(_drop)
+
+
+def pending_invalidate() -> set[uuid.UUID]:
+    """Invalidate the accounts of every committed ``PendingInvalidation`` and delete those
+    rows; returns the accounts (none when the database or Redis failed: tried again later).
+    """
+    global _invalidate_script
+    try:
+        rows = list(PendingInvalidation.objects.values_list("pk", "user_id"))
+    except DatabaseError as exc:
+        logger.warning("pending sign-in cache invalidations unread: %s", exc)
+        return set()
+    if not rows:
+        return set()
+    user_ids = {user_id for _, user_id in rows}
+    try:
+        client, cache = redis_client(), caches["default"]
+        if _invalidate_script is None:
+            _invalidate_script = client.register_script(_INVALIDATE_SCRIPT)
+        _invalidate_script(
+            keys=[_generation_key(user_id, cache) for user_id in user_ids],
+            args=[_BUSY],
+            client=client,
+        )
+    except RedisError as exc:
+        logger.warning("pending sign-in cache invalidations still pending: %s", exc)
+        return set()
+    # Only the rows read: one committed since is for a change that may be newer than the
+    # invalidation just done.
+    ids = [pk for pk, _ in rows]
+    try:
+        for start in range(0, len(ids), _PENDING_DELETE_BATCH):
+            batch = ids[start : start + _PENDING_DELETE_BATCH]
+            PendingInvalidation.objects.filter(pk__in=batch).delete()
+    except DatabaseError as exc:
+        logger.warning("done sign-in cache invalidations not deleted: %s", exc)
+    return user_ids
 
 
 def _user_written(sender: type[User], instance: User, **kwargs: Any) -> None:

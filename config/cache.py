@@ -42,8 +42,11 @@ def redis_client() -> Redis | None:
     Django builds a new client object (and its callback tables) per call, and a pooled
     client checks out a connection and probes its socket on every command. The scripts of
     the request path run on one client per cache instance (per thread) holding one
-    connection of the cache's pool: a third less CPU per call. It reconnects by itself after
-    an error, and is made anew in a forked process, which must not share the socket.
+    connection of the cache's pool: a third less CPU per call. Not probed before each
+    command, that connection is found closed (a Redis restart) only by the next one, which
+    redis-py then retries once on a new connection (the pool's ``retry``, set in
+    config/settings/reliability.py). The client is made anew in a forked process, which
+    must not share the socket.
     """
     cache = caches["default"]
     if not isinstance(cache, RedisCache):

@@ -198,8 +198,9 @@ SIMPLE_JWT = {
 }
 # Seconds a live sign-in and its account stay in Redis in front of the database read of
 # every authenticated request (accounts/sign_in_cache.py); 0 turns the cache off. Every
-# write of the account or a revocation invalidates it at once: this only bounds how long an
-# entry survives when an invalidation could not reach Redis.
+# write of the account or a revocation invalidates it at once (one Redis missed, within
+# 0.5 s of Redis being back): this only bounds how long an entry survives when the database
+# could not record or give back an invalidation Redis missed.
 SIGN_IN_CACHE_SECONDS = env_int("SIGN_IN_CACHE_SECONDS", 30)
 AUTH_COOKIE_NAME = "auth_token"
 # Secure outside local development, so a development browser on http:// still gets it.

@@ -3,8 +3,13 @@
 Imported at the end of ``config/settings/base.py``. A worker must never wait without a bound
 on a backing service: PostgreSQL connects within ``DB_CONNECT_TIMEOUT`` (base settings), a
 statement (lock waits included) within ``DB_STATEMENT_TIMEOUT_MS``, a dead peer is noticed by
-TCP keepalives, and Redis commands give up after the socket timeouts below.
+TCP keepalives, and Redis commands give up after the socket timeouts below (a command on a
+connection Redis closed is retried once on a new one).
 """
+
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
 
 from config.env import env_int
 from config.settings.base import CACHES, DATABASES
@@ -23,4 +28,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         socket_connect_timeout=CACHE_SOCKET_TIMEOUT_SECONDS,
         socket_timeout=CACHE_SOCKET_TIMEOUT_SECONDS,
+        # A connection Redis closed (a restart, a failover, a cut path) is found dead only
+        # by the next command sent on it; the scripts' client holds one per worker and does
+        # not probe it first (config/cache.py). redis-py retries such a command once on a
+        # new connection. A timeout is not retried: it stays one bounded wait.
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     )

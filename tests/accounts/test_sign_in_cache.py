@@ -5,9 +5,11 @@ database query), then makes the change and checks that the very next request see
 tests commit for real (``transaction=True``): invalidation finishes after the commit.
 """
 
+import contextlib
 import os
 import pickle
 import time
+import uuid
 
 import pytest
 import redis
@@ -16,7 +18,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts import moderation, sign_in_cache
-from accounts.models import Role, SignIn, User
+from accounts.models import PendingInvalidation, Role, SignIn, User
 from accounts.selectors import user_get_by_live_sign_in
 from tests.wallets import Wallet
 
@@ -32,6 +34,44 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch) -> Clock:
+    """The clock of the check for pending invalidations, stopped before the next one."""
+    clock = Clock()
+    check = sign_in_cache.Every(
+        sign_in_cache.PENDING_CHECK_SECONDS,
+        clock=clock,
+        due_at=clock.now + sign_in_cache.PENDING_CHECK_SECONDS,
+    )
+    monkeypatch.setattr(sign_in_cache, "_pending_check", check)
+    return clock
+
+
+@contextlib.contextmanager
+def _cache_unreachable(settings):
+    """Redis out of this process's reach; the entries it holds stay there."""
+    reachable = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:18199/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    try:
+        yield
+    finally:
+        settings.CACHES = reachable
 
 
 def _signed_in(wallet: Wallet | None = None) -> APIClient:
@@ -209,17 +249,75 @@ def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires(monkeyp
 def test_cache_unreachable_reads_the_database(settings):
     client = _signed_in()
     ids = _sign_in_ids(client)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:18199/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()  # nothing, nothing counted
-    assert user_get_by_live_sign_in(**ids).pk == ids["user_id"]
-    SignIn.objects.filter(pk=ids["sign_in_id"]).update(revoked_at="2026-01-01T00:00:00Z")
-    assert user_get_by_live_sign_in(**ids) is None
+    with _cache_unreachable(settings):
+        assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()  # nothing, nothing counted
+        assert user_get_by_live_sign_in(**ids).pk == ids["user_id"]
+        SignIn.objects.filter(pk=ids["sign_in_id"]).update(revoked_at="2026-01-01T00:00:00Z")
+        assert user_get_by_live_sign_in(**ids) is None
+
+
+def test_a_ban_redis_missed_is_seen_once_redis_is_reachable_again(
+    settings, clock, django_assert_num_queries
+):
+    """The entry of the banned account outlives the outage in Redis; it must not count."""
+    client = _signed_in()
+    _served_from_cache(client, django_assert_num_queries)
+    with _cache_unreachable(settings):
+        moderation.user_ban(actor=None, user=_user(client))
+        # Refused by the database, or unserved (the rate limits fail closed): never 200.
+        assert client.get("/auth/my-profile").status_code in (401, 503)
+    assert PendingInvalidation.objects.exists()
+    clock.now += sign_in_cache.PENDING_CHECK_SECONDS
+    assert client.get("/auth/my-profile").status_code == 401
+    assert not PendingInvalidation.objects.exists()
+
+
+def test_a_pending_invalidation_is_kept_if_and_only_if_its_change_commits(settings):
+    user_id = _user(_signed_in()).pk
+    with _cache_unreachable(settings):
+        with transaction.atomic():
+            sign_in_cache.account_changed(user_id)
+            transaction.set_rollback(True)
+        assert not PendingInvalidation.objects.exists()
+        with transaction.atomic():
+            sign_in_cache.account_changed(user_id)
+    assert list(PendingInvalidation.objects.values_list("user_id", flat=True)) == [user_id]
+
+
+def test_pending_invalidations_are_looked_for_at_most_every_half_second(
+    clock, django_assert_num_queries
+):
+    """All a look-up pays in between is a clock read."""
+    ids = _sign_in_ids(_signed_in())
+    clock.now += sign_in_cache.PENDING_CHECK_SECONDS
+    with django_assert_num_queries(1):  # none pending
+        sign_in_cache.lookup(**ids)
+    clock.now += sign_in_cache.PENDING_CHECK_SECONDS - 0.001
+    with django_assert_num_queries(0):
+        sign_in_cache.lookup(**ids)
+    clock.now += 0.001
+    with django_assert_num_queries(1):
+        sign_in_cache.lookup(**ids)
+
+
+def test_pending_invalidations_stay_until_redis_is_reachable(settings):
+    user_id = uuid.uuid4()
+    PendingInvalidation.objects.create(user_id=user_id)
+    with _cache_unreachable(settings):
+        assert sign_in_cache.pending_invalidate() == set()
+    assert PendingInvalidation.objects.count() == 1
+    assert sign_in_cache.pending_invalidate() == {user_id}
+    assert not PendingInvalidation.objects.exists()
+
+
+def test_a_pending_invalidation_leaves_a_busy_generation_busy():
+    """A busy generation is a newer change's, not committed yet: no fills until it is."""
+    ids = _sign_in_ids(_signed_in())
+    PendingInvalidation.objects.create(user_id=ids["user_id"])
+    with transaction.atomic():
+        sign_in_cache.account_changed(ids["user_id"])
+        assert sign_in_cache.pending_invalidate() == {ids["user_id"]}
+        assert _neither_hit_nor_fill(sign_in_cache.lookup(**ids))
 
 
 def test_off_when_the_lifetime_is_zero(settings, django_assert_num_queries):

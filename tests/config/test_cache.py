@@ -1,9 +1,11 @@
-"""The database cache's incr: atomic across concurrent writers, and it keeps the expiry."""
+"""The shared cache: the database cache's incr (atomic across concurrent writers, keeping
+the expiry) and the Redis client of the scripts (its own per process, reconnecting)."""
 
 import os
 import threading
 
 import pytest
+import redis
 from django.core.management import call_command
 from django.db import connection, connections
 
@@ -88,3 +90,23 @@ def test_a_forked_process_gets_its_own_redis_connection():
     os.waitpid(child, 0)
     assert os.read(read, 1) == b"1"
     assert redis_client() is parent and parent.ping()
+
+
+@pytest.mark.skipif(
+    "REDIS_URL" not in os.environ,
+    reason="the scripts' client is Redis's; CI's PostgreSQL + Redis pass runs this",
+)
+def test_the_scripts_client_reconnects_once_redis_has_closed_its_connection():
+    """A Redis restart closes every connection; the held one learns it on its next command,
+    which must not fail for it (it is retried once on a new connection)."""
+    from config.cache import redis_client
+
+    client = redis_client()
+    connection_id = client.client_id()
+    admin = redis.Redis.from_url(os.environ["REDIS_URL"])
+    try:
+        assert admin.client_kill_filter(_id=connection_id) == 1
+    finally:
+        admin.close()
+    assert client.ping()
+    assert redis_client() is client and client.client_id() != connection_id

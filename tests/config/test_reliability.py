@@ -17,8 +17,10 @@ from config.errors import server_error
 ROOT = Path(__file__).resolve().parents[2]
 _PROBE = (
     "import json, django; from django.conf import settings; django.setup();"
-    "print(json.dumps({'db': settings.DATABASES['default'].get('OPTIONS', {}),"
-    "'cache': settings.CACHES['default'].get('OPTIONS', {})}))"
+    "cache = dict(settings.CACHES['default'].get('OPTIONS', {}));"
+    "retry = cache.pop('retry', None);"
+    "print(json.dumps({'db': settings.DATABASES['default'].get('OPTIONS', {}), 'cache': cache,"
+    "'retry': retry and [retry.get_retries(), [e.__name__ for e in retry._supported_errors]]}))"
 )
 
 
@@ -40,6 +42,8 @@ def test_postgres_and_redis_waits_are_bounded():
     assert probed["db"]["options"] == "-c statement_timeout=10000"
     assert probed["db"]["keepalives"] == 1
     assert probed["cache"] == {"socket_connect_timeout": 2, "socket_timeout": 2}
+    # Once, on a closed connection only: a timeout is not waited for twice.
+    assert probed["retry"] == [1, ["ConnectionError"]]
 
 
 def test_timeouts_are_settings():

@@ -12,6 +12,7 @@ import pytest
 
 from tests.system.harness import (
     HTTP_PORT_BASE,
+    CuttableProxy,
     Gunicorn,
     PrivatePostgres,
     PrivateRedis,
@@ -56,6 +57,17 @@ def redis_server():
         yield server
     finally:
         server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def redis_proxy(redis_server):
+    """A path to the private Redis that a test can cut (instances given its ``url()``)."""
+    proxy = CuttableProxy(redis_server.port)
+    proxy.restore()
+    try:
+        yield proxy
+    finally:
+        proxy.cut()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ tries and time. Nothing touches the machine's shared PostgreSQL or Redis.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import http.client
 import json
@@ -14,16 +15,18 @@ import os
 import pwd
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import base58
 import psycopg
@@ -33,6 +36,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from tests.generous_limits import GENEROUS_RATE_LIMITS
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -44,6 +49,7 @@ SIGN_IN_SITE = "pump.fun"  # the instances' SIGN_IN_SITE and SIWS domain
 HTTP_PORT_BASE = int(os.environ.get("SYSTEM_HTTP_PORT_BASE", "18300"))
 PG_PORT = int(os.environ.get("SYSTEM_PG_PORT", "25400"))
 REDIS_PORT = int(os.environ.get("SYSTEM_REDIS_PORT", "26300"))
+REDIS_PROXY_PORT = int(os.environ.get("SYSTEM_REDIS_PROXY_PORT", "26301"))
 
 
 class Unavailable(Exception):
@@ -258,6 +264,78 @@ class PrivateRedis:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class CuttableProxy:
+    """A TCP proxy in the test process to a local port, whose path can be cut: ``cut()``
+    closes every connection through it and refuses new ones (a network partition as the
+    client sees it), ``restore()`` lets connections through again."""
+
+    def __init__(self, target_port: int, port: int = REDIS_PROXY_PORT) -> None:
+        self.target_port = target_port
+        self.port = port
+        self._lock = threading.Lock()
+        self._sockets: set[socket.socket] = set()
+        self._listener: socket.socket | None = None
+        self._acceptor: threading.Thread | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def restore(self) -> None:
+        """Accept and forward connections (again)."""
+        if self._listener is not None:
+            return
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._acceptor = threading.Thread(target=self._accept, args=(self._listener,), daemon=True)
+        self._acceptor.start()
+
+    def cut(self) -> None:
+        """Close every connection through the proxy, and the port: connecting is refused."""
+        if self._listener is None:
+            return
+        self._listener.shutdown(socket.SHUT_RDWR)  # wakes accept() with an error
+        self._listener.close()
+        self._listener = None
+        if self._acceptor is not None:
+            self._acceptor.join(timeout=10)
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+        for sock in sockets:
+            self._close(sock)
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                self._close(client)
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass  # closed by cut() or by the other pump
+        finally:
+            for sock in (source, sink):
+                self._close(sock)
+
+    @staticmethod
+    def _close(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        sock.close()
+
+
 # --- The service -----------------------------------------------------------------------------
 def app_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
     """Production settings on loopback: DEBUG off, a real secret, no HTTPS redirect.
@@ -359,6 +437,27 @@ class Gunicorn:
         except (FileNotFoundError, ProcessLookupError):
             return []
 
+    def workers_connected_to(self, port: int) -> set[int]:
+        """The workers holding an established TCP connection to ``port`` (e.g. Redis'): each
+        has used that server since it last (re)started, whoever restarted it."""
+        sockets = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(FileNotFoundError):
+                for line in Path(table).read_text().splitlines()[1:]:
+                    fields = line.split()
+                    remote, state, inode = fields[2], fields[3], fields[9]
+                    if state == "01" and int(remote.rsplit(":", 1)[1], 16) == port:  # ESTABLISHED
+                        sockets.add(f"socket:[{inode}]")
+        connected = set()
+        for pid in self.worker_pids():
+            with contextlib.suppress(FileNotFoundError):
+                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                    with contextlib.suppress(OSError):
+                        if os.readlink(fd) in sockets:
+                            connected.add(pid)
+                            break
+        return connected
+
     def kill_worker(self, pid: int) -> None:
         """SIGKILL one of this instance's workers (never anything else)."""
         if pid not in self.worker_pids():
@@ -446,6 +545,29 @@ def call(
     except ValueError:
         parsed = None
     return Reply(status, parsed, text, reply_headers, time.monotonic() - started)
+
+
+def until_every_worker_served(
+    instances: Sequence[Gunicorn], port: int, send: Callable[[str], T], *, rounds: int = 20
+) -> list[T]:
+    """``send(base)`` to every instance, twice as many at once as it has workers, round after
+    round until each worker holds a connection to ``port``; returns every reply.
+
+    Call it right after the server on ``port`` dropped every connection (a restart, a cut
+    path): a worker connects again only to serve a request, so each has then served at
+    least one of these, among them its first since the drop.
+    """
+    replies: list[T] = []
+    bases = [instance.base for instance in instances for _ in range(2 * instance.workers)]
+    with ThreadPoolExecutor(max_workers=len(bases)) as pool:
+        for _ in range(rounds):
+            replies.extend(pool.map(send, bases))
+            if all(
+                instance.workers_connected_to(port) == set(instance.worker_pids())
+                for instance in instances
+            ):
+                return replies
+    raise TimeoutError(f"some worker served none of {len(replies)} requests")
 
 
 # --- A wallet --------------------------------------------------------------------------------
