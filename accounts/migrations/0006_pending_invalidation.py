@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_audit_jurisdiction_actions"),
+        ("accounts", "0005_sign_in_expires_at"),
     ]
 
     operations = [
