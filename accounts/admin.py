@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -182,7 +183,7 @@ class SignInInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
-    list_display = ["address", "username", "role", "banned", "last_login", "created_at"]
+    list_display = ["address", "username", "role", "status", "last_login", "created_at"]
     list_display_links = ["address", "username"]
     list_filter = ["role", "is_banned", RegisteredFilter, ("created_at", JoinedFilter)]
     search_fields = ["address", "username", "email"]
@@ -208,9 +209,12 @@ class UserAdmin(admin.ModelAdmin):
         ("Related", {"fields": ["links"]}),
     ]
 
-    @admin.display(boolean=True, description="banned", ordering="is_banned")
-    def banned(self, obj: User) -> bool:
-        return obj.is_banned
+    @admin.display(description="status", ordering="is_banned")
+    def status(self, obj: User) -> str:
+        """A ban by the admin's red cross and the word, other accounts by its green tick: a
+        boolean "banned" column would mark every ban with the tick that reads "all good"."""
+        icon, label = ("icon-no.svg", "Banned") if obj.is_banned else ("icon-yes.svg", "Active")
+        return format_html('<img src="{}" alt=""> {}', static(f"admin/img/{icon}"), label)
 
     @admin.display(description="sessions and audit trail")
     def links(self, obj: User) -> str:

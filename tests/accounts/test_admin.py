@@ -67,8 +67,27 @@ def test_admin_lists_searches_and_filters_users(admin_user):
     assert list(staff) == [admin_user]
     assert client.get(USERS, {"is_banned__exact": "1"}).context["cl"].result_count == 0
     content = page.content.decode()
-    for column in ("Address", "Username", "Role", "Banned", "Last login"):
+    for column in ("Address", "Username", "Role", "Status", "Last login"):
         assert column in content
+
+
+def _rows(page) -> list[str]:
+    """The change list's result rows, as HTML, in the order of ``cl.result_list``."""
+    body = page.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return body.split("</tr>")[:-1]
+
+
+def test_user_list_marks_a_ban_with_a_red_cross_and_the_word(admin_user):
+    banned = User.objects.create(address=Wallet().address, username="mallory", is_banned=True)
+    active = User.objects.create(address=Wallet().address, username="alice")
+    page = _staff_client(admin_user).get(USERS)
+    rows = {
+        user.pk: row for user, row in zip(page.context["cl"].result_list, _rows(page), strict=True)
+    }
+    assert "icon-no.svg" in rows[banned.pk] and "Banned" in rows[banned.pk]
+    assert "icon-yes.svg" not in rows[banned.pk]
+    assert "icon-yes.svg" in rows[active.pk] and "Active" in rows[active.pk]
+    assert "icon-no.svg" not in rows[active.pk]
 
 
 def test_admin_sees_a_user_read_only_and_cannot_change_roles_by_form(admin_user, user):
