@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts import services, solana
+from accounts import services
 from accounts.exceptions import (
     AccountBanned,
     SignatureReplayed,
@@ -17,21 +17,14 @@ from accounts.exceptions import (
 from accounts.models import SignIn, UsedSignInProof, User
 from accounts.siws import parse_siws_message
 from tests.jwts import MALFORMED_CLAIMS, resigned
+from tests.proofs import timestamp_proof
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
 
 
 def _proof(wallet: Wallet, now, timestamp_ms: int | None = None):
-    timestamp_ms = timestamp_ms if timestamp_ms is not None else int(now.timestamp() * 1000)
-    body = wallet.login_body(timestamp_ms)
-    return services.proof_from_timestamp(
-        address=wallet.address,
-        public_key=solana.decode_public_key(wallet.address),
-        signature=solana.decode_signature(body["signature"]),
-        timestamp_ms=timestamp_ms,
-        now=now,
-    )
+    return timestamp_proof(wallet, now, timestamp_ms)
 
 
 def _sign_in(proof, now=None):

@@ -8,18 +8,20 @@ tests commit for real (``transaction=True``): invalidation finishes after the co
 import contextlib
 import os
 import pickle
-import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts import moderation, sign_in_cache
+from accounts import moderation, services, sign_in_cache
 from accounts.models import PendingInvalidation, Role, SignIn, User
 from accounts.selectors import user_get_by_live_sign_in
+from tests.proofs import timestamp_proof
 from tests.wallets import Wallet
 
 pytestmark = [
@@ -138,11 +140,13 @@ def test_a_new_sign_in_is_seen_in_the_last_login_of_other_sessions(django_assert
     wallet = Wallet()
     client = _signed_in(wallet)
     before = _served_from_cache(client, django_assert_num_queries)["lastLogin"]
-    time.sleep(1.05)  # lastLogin is shown to the second
-    _signed_in(wallet)
+    later = timezone.now() + timedelta(seconds=1)  # lastLogin is shown to the second
+    services.wallet_sign_in(
+        proof=timestamp_proof(wallet, later), ip_address=None, user_agent="", now=later
+    )
     after = client.get("/auth/my-profile").json()["lastLogin"]
     assert after != before
-    assert after == _user(client).last_login.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert after == later.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_logout_is_seen_on_the_next_request(django_assert_num_queries):
@@ -232,17 +236,20 @@ def test_an_entry_of_another_user_model_is_a_miss(django_assert_num_queries):
     assert response.json()["address"] == client.login_body["user"]["address"]
 
 
-def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires(monkeypatch):
+def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires():
     """The change committed, the process was killed before deleting the generation: no
     fills until "busy" expires, then a new generation (entries of the old one never count)."""
-    monkeypatch.setattr(sign_in_cache, "_BUSY_SECONDS", 1)
     ids = _sign_in_ids(_signed_in())
     before = sign_in_cache.lookup(**ids).generation
     with transaction.atomic():
         sign_in_cache.account_changed(ids["user_id"])
         transaction.set_rollback(True)  # its commit hook never runs
     assert _neither_hit_nor_fill(sign_in_cache.lookup(**ids))
-    time.sleep(1.2)
+    redis_client = cache._cache.get_client(write=True)
+    busy = sign_in_cache._generation_key(ids["user_id"], cache)
+    assert 0 < redis_client.ttl(busy) <= sign_in_cache._BUSY_SECONDS
+    # Expired: Redis's clock is not ours to move, so the key goes as expiry would take it.
+    redis_client.delete(busy)
     assert sign_in_cache.lookup(**ids).generation not in (None, before)
 
 
