@@ -42,7 +42,8 @@ def _verified_access_token(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uu
     with time: callers check it again on every use, on a claim verified to be a usable
     time. Revocation is not in the token.
     """
-    token = AccessToken(raw_token)
+    # simplejwt annotates the encoded token as a Token; it is the JWT's bytes.
+    token = AccessToken(raw_token)  # type: ignore[arg-type]
     return token, token_sign_in_id(token), token_user_id(token)
 
 
@@ -62,7 +63,9 @@ class AccessTokenAuthentication(JWTAuthentication):
         # simplejwt's looks the user model up again for every request; it is known.
         pass
 
-    def authenticate(self, request: Request) -> tuple[User, Token] | None:
+    # simplejwt's annotation is a type variable of the return alone, which no override
+    # can satisfy; DRF asks for (user, auth) or None.
+    def authenticate(self, request: Request) -> tuple[User, Token] | None:  # type: ignore[override]
         raw_token, from_cookie = self._raw_token(request)
         if raw_token is None:
             return None
@@ -99,3 +102,10 @@ class AccessTokenAuthentication(JWTAuthentication):
                 return raw, False
         cookie = request.COOKIES.get(settings.AUTH_COOKIE_NAME)
         return (cookie.encode(), True) if cookie else (None, False)
+
+
+def signed_in(request: Request) -> tuple[User, AccessToken]:
+    """The account and access token of a request this authentication accepted."""
+    user, token = request.user, request.auth
+    assert isinstance(user, User) and isinstance(token, AccessToken)
+    return user, token

@@ -21,6 +21,7 @@ def user_get_public(*, identifier: str) -> User:
     """
     if len(identifier) > _MAX_IDENTIFIER_LENGTH:
         raise UserNotFound()
+    lookup: dict[str, uuid.UUID | str]
     try:
         lookup = {"pk": uuid.UUID(identifier)}
     except ValueError:
@@ -47,9 +48,9 @@ def user_get_by_live_sign_in(
         shape, row = cached.values
         # An entry written by a release with other User fields (during a deploy) is a miss.
         if shape == USER_ATTNAMES:
-            user = User.from_db(DEFAULT_DB_ALIAS, USER_ATTNAMES, row)
-            if user.pk == user_id:
-                return user
+            cached_user = User.from_db(DEFAULT_DB_ALIAS, USER_ATTNAMES, row)
+            if cached_user.pk == user_id:
+                return cached_user
     user = user_of_live_sign_in(sign_in_id=sign_in_id, user_id=user_id, now=timezone.now())
     if user is not None and cached.generation is not None:
         sign_in_cache.store(

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.authentication import signed_in
 from accounts.exceptions import ServiceError
 from accounts.serializers import (
     LoginFormASerializer,
@@ -317,9 +318,10 @@ class LogoutApi(APIView):
         # A plain dict, so that an empty ``?scope=`` is refused rather than read as absent.
         query = self.QuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
+        user, token = signed_in(request)
         services.sign_out(
-            user=request.user,
-            current_sign_in_id=token_sign_in_id(request.auth),
+            user=user,
+            current_sign_in_id=token_sign_in_id(token),
             scope=query.validated_data["scope"],
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
@@ -382,7 +384,7 @@ class UserRegisterApi(APIView):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_register(
-            user=request.user,
+            user=signed_in(request)[0],
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             **serializer.validated_data,
@@ -430,14 +432,14 @@ class UsersApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ProfileUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.profile_update(user=request.user, **serializer.validated_data)
+        user = services.profile_update(user=signed_in(request)[0], **serializer.validated_data)
         return Response(profile_body(user))
 
     def patch(self, request: Request) -> Response:
         return self.post(request)
 
     def delete(self, request: Request) -> Response:
-        services.user_delete(user=request.user)
+        services.user_delete(user=signed_in(request)[0])
         response = Response({"message": "User deleted"})
         response.delete_cookie(settings.AUTH_COOKIE_NAME, path="/", samesite="Lax")
         return response

@@ -8,6 +8,7 @@ and refuses to start without a real ``SECRET_KEY``.
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -16,14 +17,14 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_optional, env_str
 from config.keys import require_strong_key
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR: Path = Path(__file__).resolve().parent.parent.parent
 logger = logging.getLogger("config")
 
 # --- Environment ---------------------------------------------------------------------------
 DJANGO_ENV = env_str("DJANGO_ENV", "development")
 if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
-PRODUCTION = DJANGO_ENV == "production"
+PRODUCTION: bool = DJANGO_ENV == "production"
 
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -52,9 +53,9 @@ LOCAL_APPS = [
     "accounts",
     "permissions",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+INSTALLED_APPS: list[str] = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
-MIDDLEWARE = [
+MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,15 +117,16 @@ if DATABASE_URL:
 else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
+        "NAME": str(BASE_DIR / "db.sqlite3"),
         # IMMEDIATE transactions queue writers behind SQLite's lock instead of failing
         # with "database is locked" when several workers write at once.
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
-DATABASES = {"default": _database}
+DATABASES: dict[str, dj_database_url.DBConfig] = {"default": _database}
 
 # --- Cache (rate-limit counters, the sign-in cache): shared by every process --------------
 REDIS_URL = env_optional("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -158,11 +160,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Django REST framework -----------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.AccessTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -183,7 +184,7 @@ if PRODUCTION:
     require_strong_key("JWT_SIGNING_KEY", _JWT_SIGNING_KEY)
 # A sign-in's absolute lifetime, fixed when it starts: refreshing never extends it.
 SESSION_LIFETIME = timedelta(seconds=env_int("SESSION_LIFETIME_SECONDS", 30 * 24 * 3600))
-SIMPLE_JWT = {
+SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
     "ALGORITHM": "HS256",
@@ -251,7 +252,7 @@ if (
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Logging ---------------------------------------------------------------------------------
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},

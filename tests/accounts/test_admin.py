@@ -55,10 +55,11 @@ def test_plain_users_and_anonymous_are_kept_out(user):
 
 
 def test_admin_lists_searches_and_filters_users(admin_user):
-    target = User.objects.create(address=Wallet().address, username="alice")
+    address = Wallet().address
+    target = User.objects.create(address=address, username="alice")
     User.objects.create(address=Wallet().address)
     client = _staff_client(admin_user)
-    page = client.get(USERS, {"q": target.address})
+    page = client.get(USERS, {"q": address})
     assert page.status_code == 200
     assert list(page.context["cl"].result_list) == [target]
     assert list(client.get(USERS, {"q": "ALICE"}).context["cl"].result_list) == [target]
@@ -275,7 +276,7 @@ def test_sessions_page_lists_and_revokes_one_sign_in(admin_user, sign_in):
     page = client.get(SIGN_INS, {"user__id__exact": str(target.pk), "state": "live"})
     assert page.status_code == 200
     assert page.context["cl"].result_count == 2
-    one = SignIn.objects.filter(user=target).first()
+    one = SignIn.objects.filter(user=target).earliest("created_at")
     client.post(SIGN_INS, {"action": "revoke_sign_ins", "_selected_action": [str(one.pk)]})
     assert sorted([_bearer_status(first["token"]), _bearer_status(second["token"])]) == [200, 401]
     assert client.get(SIGN_INS, {"state": "live"}).context["cl"].result_count == 1

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts import moderation
+from accounts import exceptions, moderation
 from accounts.models import AuditAction, AuditEvent, Role, SignIn, User
 from tests.wallets import Wallet
 
@@ -55,7 +55,7 @@ def test_unban_lets_the_wallet_sign_in_again(sign_in, admin_user):
 
 
 def test_admin_cannot_ban_staff(admin_user, super_admin):
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(exceptions.NotAllowed):
         moderation.user_ban(actor=admin_user, user=super_admin)
     super_admin.refresh_from_db()
     assert not super_admin.is_banned
@@ -63,7 +63,7 @@ def test_admin_cannot_ban_staff(admin_user, super_admin):
 
 
 def test_role_changes_only_by_super_admins(admin_user, super_admin, user):
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(exceptions.NotAllowed):
         moderation.user_role_set(actor=admin_user, user=user, role=Role.ADMIN)
     assert moderation.user_role_set(actor=super_admin, user=user, role=Role.ADMIN) is True
     user.refresh_from_db()
@@ -75,16 +75,16 @@ def test_role_changes_only_by_super_admins(admin_user, super_admin, user):
 
 
 def test_last_super_admin_cannot_be_demoted(super_admin):
-    with pytest.raises(moderation.LastSuperAdmin):
+    with pytest.raises(exceptions.LastSuperAdmin):
         moderation.user_role_set(actor=super_admin, user=super_admin, role=Role.ADMIN)
     other = User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN)
     moderation.user_role_set(actor=other, user=super_admin, role=Role.ADMIN)
-    with pytest.raises(moderation.LastSuperAdmin):
+    with pytest.raises(exceptions.LastSuperAdmin):
         moderation.user_role_set(actor=None, user=other, role=Role.USER)
 
 
 def test_unknown_role_is_refused(super_admin, user):
-    with pytest.raises(moderation.InvalidRole):
+    with pytest.raises(exceptions.InvalidRole):
         moderation.user_role_set(actor=super_admin, user=user, role="god")
 
 
@@ -102,7 +102,7 @@ def test_revoke_all_sessions_keeps_the_account_usable(sign_in, admin_user):
 def test_revoke_one_sign_in(sign_in, admin_user):
     wallet = Wallet()
     first, second = sign_in(wallet, APIClient()), sign_in(wallet, APIClient())
-    target = SignIn.objects.filter(user__address=wallet.address).first()
+    target = SignIn.objects.filter(user__address=wallet.address).earliest("created_at")
     assert moderation.sign_in_revoke(actor=admin_user, sign_in=target) is True
     assert moderation.sign_in_revoke(actor=admin_user, sign_in=target) is False
     statuses = sorted(
@@ -116,7 +116,7 @@ def test_user_resolve_by_address_uuid_and_username(user):
     user.save()
     for identifier in (user.address, str(user.pk), "alice_1", " ALICE_1 "):
         assert moderation.user_resolve(identifier=identifier) == user
-    with pytest.raises(moderation.UserNotFound):
+    with pytest.raises(exceptions.UserNotFound):
         moderation.user_resolve(identifier="nobody")
 
 
@@ -124,8 +124,9 @@ def test_super_admin_ensure_creates_or_promotes():
     address = Wallet().address
     user, created = moderation.super_admin_ensure(address=address)
     assert created and user.role == Role.SUPER_ADMIN and not user.has_usable_password()
-    existing = User.objects.create(address=Wallet().address)
-    promoted, created = moderation.super_admin_ensure(address=existing.address)
+    existing_address = Wallet().address
+    existing = User.objects.create(address=existing_address)
+    promoted, created = moderation.super_admin_ensure(address=existing_address)
     assert not created and promoted.pk == existing.pk and promoted.role == Role.SUPER_ADMIN
-    with pytest.raises(moderation.ServiceError):
+    with pytest.raises(exceptions.ServiceError):
         moderation.super_admin_ensure(address="not-a-wallet")

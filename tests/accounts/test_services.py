@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts import services
+from accounts import services, statements
 from accounts.exceptions import (
     AccountBanned,
     SignatureReplayed,
@@ -52,7 +52,7 @@ def test_first_sign_in_that_loses_the_race_for_the_account_signs_into_the_winner
     found none) and the insert: the insert fails, and the winner's account is stamped."""
     wallet, now = Wallet(), timezone.now()
     winner = User.objects.create(address=wallet.address)
-    stamp, calls = services.user_signed_in_now, []
+    stamp, calls = statements.user_signed_in_now, []
 
     def stamp_too_early_the_first_time(**kwargs):
         calls.append(kwargs)

@@ -10,6 +10,7 @@ import os
 import pickle
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import redis
@@ -21,6 +22,7 @@ from rest_framework.test import APIClient
 from accounts import moderation, services, sign_in_cache
 from accounts.models import PendingInvalidation, Role, SignIn, User
 from accounts.selectors import user_get_by_live_sign_in
+from tests.clients import SignedInClient
 from tests.proofs import timestamp_proof
 from tests.wallets import Wallet
 
@@ -76,8 +78,8 @@ def _cache_unreachable(settings):
         settings.CACHES = reachable
 
 
-def _signed_in(wallet: Wallet | None = None) -> APIClient:
-    client = APIClient()
+def _signed_in(wallet: Wallet | None = None) -> SignedInClient:
+    client = SignedInClient()
     response = client.post("/auth/login", (wallet or Wallet()).login_body(), format="json")
     assert response.status_code == 201, response.content
     client.cookies.clear()
@@ -86,7 +88,7 @@ def _signed_in(wallet: Wallet | None = None) -> APIClient:
     return client
 
 
-def _served_from_cache(client: APIClient, django_assert_num_queries) -> dict:
+def _served_from_cache(client: SignedInClient, django_assert_num_queries) -> dict:
     client.get("/auth/my-profile")  # fills
     with django_assert_num_queries(0):
         response = client.get("/auth/my-profile")
@@ -94,8 +96,14 @@ def _served_from_cache(client: APIClient, django_assert_num_queries) -> dict:
     return response.json()
 
 
-def _user(client: APIClient) -> User:
+def _user(client: SignedInClient) -> User:
     return User.objects.get(pk=client.login_body["user"]["id"])
+
+
+def _cache_client() -> Any:
+    """The cache's own Redis client, for what a test reads or writes behind the module."""
+    # RedisCache's client holder (_cache) is private: django-stubs leave it out.
+    return cache._cache.get_client(write=True)  # type: ignore[attr-defined]
 
 
 def test_a_repeated_request_reads_no_database(django_assert_num_queries):
@@ -189,7 +197,7 @@ def test_deletion_is_seen_on_the_next_request(django_assert_num_queries):
     assert client.get("/auth/my-profile").status_code == 401
 
 
-def _sign_in_ids(client: APIClient) -> dict:
+def _sign_in_ids(client: SignedInClient) -> dict:
     user = _user(client)
     return {"sign_in_id": SignIn.objects.get(user=user).pk, "user_id": user.pk}
 
@@ -211,6 +219,7 @@ def test_no_fill_while_a_change_is_uncommitted():
 def test_a_fill_that_raced_with_a_change_is_never_believed():
     ids = _sign_in_ids(_signed_in())
     before = sign_in_cache.lookup(**ids).generation
+    assert before is not None
     stale = user_get_by_live_sign_in(**ids)
     sign_in_cache.account_changed(ids["user_id"])  # commits at once: no transaction
     values = tuple(getattr(stale, field.attname) for field in User._meta.concrete_fields)
@@ -225,7 +234,7 @@ def test_an_entry_of_another_user_model_is_a_miss(django_assert_num_queries):
     client = _signed_in()
     _served_from_cache(client, django_assert_num_queries)
     ids = _sign_in_ids(client)
-    redis_client = cache._cache.get_client(write=True)
+    redis_client = _cache_client()
     generation = redis_client.get(sign_in_cache._generation_key(ids["user_id"], cache))
     older_shape = (("id", "address"), (ids["user_id"], "someone-else"))
     entry = generation + b"|" + pickle.dumps(older_shape)
@@ -245,7 +254,7 @@ def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires():
         sign_in_cache.account_changed(ids["user_id"])
         transaction.set_rollback(True)  # its commit hook never runs
     assert _neither_hit_nor_fill(sign_in_cache.lookup(**ids))
-    redis_client = cache._cache.get_client(write=True)
+    redis_client = _cache_client()
     busy = sign_in_cache._generation_key(ids["user_id"], cache)
     assert 0 < redis_client.ttl(busy) <= sign_in_cache._BUSY_SECONDS
     # Expired: Redis's clock is not ours to move, so the key goes as expiry would take it.
@@ -258,7 +267,8 @@ def test_cache_unreachable_reads_the_database(settings):
     ids = _sign_in_ids(client)
     with _cache_unreachable(settings):
         assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()  # nothing, nothing counted
-        assert user_get_by_live_sign_in(**ids).pk == ids["user_id"]
+        user = user_get_by_live_sign_in(**ids)
+        assert user is not None and user.pk == ids["user_id"]
         SignIn.objects.filter(pk=ids["sign_in_id"]).update(revoked_at="2026-01-01T00:00:00Z")
         assert user_get_by_live_sign_in(**ids) is None
 

@@ -88,7 +88,7 @@ def two_servers():
             # no clock to inject, only its first answer to wait for (up to ~20 s).
             for _ in range(100):
                 if server.poll() is not None:
-                    pytest.fail(f"server on {port} exited: {server.stderr.read().decode()}")
+                    pytest.fail(f"server on {port} exited: {server.communicate()[1].decode()}")
                 try:
                     _request(port, "/health")
                     break
