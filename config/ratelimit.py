@@ -12,7 +12,7 @@ names its limits in a class attribute; without one it gets the per-account limit
 The rate of each scope is ``settings.RATE_LIMITS[scope]``. DRF runs throttles after
 authentication and permissions and before the handler, so a limited request never reaches
 a signature check or a database write. On Redis, a view whose limits all count per account
-has them counted by ``accounts.authentication`` in its sign-in look-up's Redis call
+has them counted by ``signin.authentication`` in its sign-in look-up's Redis call
 (``account_counters``, ``counted``), which refuses a limited request before the database
 is read; the throttle then reuses those counts. The usage of the tightest limit is kept on the
 request for ``config.middleware.RateLimitHeadersMiddleware`` (the ``x-ratelimit-*`` headers).
@@ -47,9 +47,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.throttling import BaseThrottle
 
-from accounts.exceptions import ServiceError
 from config.cache import redis_client, uses_redis
 from config.client import client_ip
+from core.errors import ServiceError
 
 logger = logging.getLogger("config.ratelimit")
 
@@ -309,7 +309,7 @@ def account_counters(view: Any, account_id: Any) -> list[Counter]:
     view counts per account and they are kept in Redis; else none.
 
     For a caller that makes a Redis call for the request anyway (the sign-in look-up of
-    ``accounts.authentication``): it counts these in that call and hands the counts to
+    ``signin.authentication``): it counts these in that call and hands the counts to
     ``counted``, and the throttle does not count again.
     """
     limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)
