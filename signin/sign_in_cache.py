@@ -1,7 +1,7 @@
 """Redis in front of the one database read of every authenticated request.
 
 An access token is accepted only while its sign-in is live; the database says so, and a
-cache may only sit in front of it (``accounts.selectors.user_get_by_live_sign_in``). Here a
+cache may only sit in front of it (``signin.authentication.user_of_sign_in``). Here a
 live sign-in's account row is kept in Redis under the sign-in's id, tagged with the
 **generation** of its account: a per-account value that every change of the account or
 revocation of one of its sign-ins throws away. An entry counts only while its tag is the
@@ -60,7 +60,7 @@ from redis.exceptions import RedisError
 
 from accounts.models import PendingInvalidation, SignIn, User
 from config.cache import redis_client, uses_redis
-from config.ratelimit import COUNT_LUA, Counter
+from config.ratelimit import Counter, counting_script
 
 logger = logging.getLogger("signin.sign_in_cache")
 
@@ -68,20 +68,20 @@ _BUSY = b"busy"
 _BUSY_SECONDS = 5
 _SEQUENCE_KEY = "signin-cache:sequence"
 
-# KEYS: generation, entry, sequence, then rate-limit counters; ARGV: generation ttl, two
-# blanks, then the counters' ttls. A missing generation becomes "<server time>.<sequence>":
-# never one that an old entry could carry.
-_LOOKUP_SCRIPT = (
-    "local first = 4\n"
-    + COUNT_LUA
-    + """
+# KEYS: generation, entry, sequence, then the request's rate-limit counters (counted by
+# config.ratelimit's rule); ARGV: generation ttl, two blanks, then the counters' ttls. A
+# missing generation becomes "<server time>.<sequence>": never one an old entry could carry.
+_FIRST_COUNTER = 4
+_LOOKUP_SCRIPT = counting_script(
+    f"""
+local counts = count_from({_FIRST_COUNTER})
 local generation = redis.call('GET', KEYS[1])
 if not generation then
   local now = redis.call('TIME')
   generation = now[1] .. '.' .. now[2] .. '.' .. redis.call('INCR', KEYS[3])
   redis.call('SET', KEYS[1], generation, 'EX', ARGV[1])
 end
-return {generation, redis.call('GET', KEYS[2]), unpack(counts)}
+return {{generation, redis.call('GET', KEYS[2]), unpack(counts)}}
 """
 )
 _lookup_script = None

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from accounts.models import PendingInvalidation, Role, SignIn, User
 from backoffice import moderation
 from signin import sign_in_cache
-from signin.selectors import user_get_by_live_sign_in
+from signin.authentication import user_of_sign_in
 from tests.wallets import Wallet
 
 pytestmark = [
@@ -208,7 +208,7 @@ def test_no_fill_while_a_change_is_uncommitted():
 def test_a_fill_that_raced_with_a_change_is_never_believed():
     ids = _sign_in_ids(_signed_in())
     before = sign_in_cache.lookup(**ids).generation
-    stale = user_get_by_live_sign_in(**ids)
+    stale = user_of_sign_in(**ids)
     sign_in_cache.account_changed(ids["user_id"])  # commits at once: no transaction
     values = tuple(getattr(stale, field.attname) for field in User._meta.concrete_fields)
     sign_in_cache.store(sign_in_id=ids["sign_in_id"], generation=before, values=values)
@@ -252,9 +252,9 @@ def test_cache_unreachable_reads_the_database(settings):
     ids = _sign_in_ids(client)
     with _cache_unreachable(settings):
         assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()  # nothing, nothing counted
-        assert user_get_by_live_sign_in(**ids).pk == ids["user_id"]
+        assert user_of_sign_in(**ids).pk == ids["user_id"]
         SignIn.objects.filter(pk=ids["sign_in_id"]).update(revoked_at="2026-01-01T00:00:00Z")
-        assert user_get_by_live_sign_in(**ids) is None
+        assert user_of_sign_in(**ids) is None
 
 
 def test_a_ban_redis_missed_is_seen_once_redis_is_reachable_again(
