@@ -2,13 +2,8 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
+    """The account and its profile; its models hold the sign-in and audit tables too."""
+
     name = "accounts"
     verbose_name = "Accounts"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from accounts.audit import connect_staff_sign_in_signals
-        from accounts.sign_in_cache import connect_signals as connect_sign_in_cache_signals
-
-        connect_staff_sign_in_signals()
-        connect_sign_in_cache_signals()

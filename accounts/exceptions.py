@@ -1,38 +1,8 @@
-"""Domain errors of the account flows; ``config.errors`` maps them to the JSON error shape."""
+"""Errors of the account and profile flows; ``config.errors`` maps them to the JSON error shape."""
 
 from http import HTTPStatus
 
-
-class ServiceError(Exception):
-    status = HTTPStatus.BAD_REQUEST
-    default_message = "Bad request"
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
-        super().__init__(self.message)
-
-
-class SignInFailed(ServiceError):
-    """Wrong signature, wrong message, stale time: the caller did not prove the wallet."""
-
-    status = HTTPStatus.UNAUTHORIZED
-    default_message = "Invalid signature"
-
-
-class SignatureReplayed(SignInFailed):
-    default_message = "Signature has already been used"
-
-
-class AccountBanned(ServiceError):
-    status = HTTPStatus.FORBIDDEN
-    default_message = "Account is banned"
-
-
-class TokenRejected(ServiceError):
-    """A refresh token that is invalid, expired, revoked or reused."""
-
-    status = HTTPStatus.UNAUTHORIZED
-    default_message = "Invalid or expired refresh token"
+from core.errors import ServiceError
 
 
 class UserNotFound(ServiceError):
@@ -71,31 +41,9 @@ class LastSuperAdmin(ServiceError):
     default_message = "The last super-admin cannot delete itself"
 
 
-class TooManyNewAccounts(ServiceError):
-    """The client address created as many accounts this hour as it may."""
-
-    status = HTTPStatus.TOO_MANY_REQUESTS
-    default_message = "Too many new accounts from this address; try again later"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__()
-        self.retry_after = retry_after
-
-
 class AccountGone(ServiceError):
     """The caller's own account was deleted while its request was in flight: as for any
     token whose account no longer exists, 401."""
 
     status = HTTPStatus.UNAUTHORIZED
     default_message = "Account no longer exists"
-
-
-class NotAllowed(ServiceError):
-    """A staff action the actor's role does not permit (``permissions.rules``)."""
-
-    status = HTTPStatus.FORBIDDEN
-    default_message = "You are not allowed to do that"
-
-
-class InvalidRole(ServiceError):
-    default_message = "Unknown role"

@@ -11,13 +11,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# Re-exported: the models' module is where callers find the roles of the role field.
+from accounts.roles import Role as Role
 from accounts.usernames import USERNAME_REGEX, username_format_validator
-
-
-class Role(models.TextChoices):
-    USER = "user", "User"
-    ADMIN = "admin", "Admin"
-    SUPER_ADMIN = "super_admin", "Super admin"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -170,7 +166,7 @@ class UsedSignInProof(models.Model):
 class PendingInvalidation(models.Model):
     """A change of an account that the sign-in cache could not be told of (Redis was
     unreachable): written in the change's own transaction, deleted once the account's
-    cached entries are invalidated (``accounts.sign_in_cache``).
+    cached entries are invalidated (``signin.sign_in_cache``).
 
     ``user_id`` is no foreign key: the account may be the deleted one.
     """
@@ -208,7 +204,7 @@ class AuditEvent(models.Model):
     """One append-only entry of the audit trail: who did what, to whom, when, from where.
 
     ``actor`` and ``subject`` are nulled when the account is deleted, but their uuids stay
-    in ``actor_uuid`` / ``subject_uuid``; ``accounts.audit.audit_scrub_user`` then removes
+    in ``actor_uuid`` / ``subject_uuid``; ``audit.services.audit_scrub_user`` then removes
     the personal data (address, IP, user agent) from the events. Rows are never updated
     through ``save()``; old ones are purged past ``AUDIT_RETENTION_DAYS``.
     """

@@ -10,7 +10,7 @@ import re
 from string import hexdigits
 from urllib.parse import urlsplit
 
-from accounts.text import BIDI_AND_ZERO_WIDTH, CONTROL, has_characters_not_in_url
+from core.text import BIDI_AND_ZERO_WIDTH, CONTROL, has_characters_not_in_url
 
 BIO_MAX_LENGTH = 500
 PROFILE_IMAGE_MAX_LENGTH = 500

@@ -4,9 +4,6 @@ from accounts import views
 
 # Paths have no trailing slash; one is accepted too, without a redirect.
 urlpatterns = [
-    re_path(r"^auth/login/?$", views.LoginApi.as_view(), name="auth-login"),
-    re_path(r"^auth/refresh/?$", views.RefreshApi.as_view(), name="auth-refresh"),
-    re_path(r"^auth/logout/?$", views.LogoutApi.as_view(), name="auth-logout"),
     re_path(r"^auth/my-profile/?$", views.MyProfileApi.as_view(), name="auth-my-profile"),
     re_path(r"^users/register/?$", views.UserRegisterApi.as_view(), name="users-register"),
     re_path(r"^users/?$", views.UsersApi.as_view(), name="users"),

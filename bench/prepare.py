@@ -29,7 +29,7 @@ from django.db import connection, models  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import SignIn, User  # noqa: E402
-from accounts.tokens import token_pair_issue  # noqa: E402
+from signin.tokens import token_pair_issue  # noqa: E402
 from tests.wallets import Wallet  # noqa: E402
 
 SEED_PREFIX = "Seed"

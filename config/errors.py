@@ -19,8 +19,8 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from accounts.exceptions import ServiceError
 from config.ratelimit import USAGE_ATTRIBUTE
+from core.errors import ServiceError
 
 logger = logging.getLogger("config.errors")
 

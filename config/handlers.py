@@ -1,11 +1,11 @@
-"""The WSGI application: the admin site and the API each with the middleware they use.
+"""The WSGI application: the admin site and the API each with their own middleware chain.
 
 Django runs every request through all of ``settings.MIDDLEWARE``. The admin site needs
-sessions, CSRF, messages, its login's lockout and a CSP; the JSON API uses none of them
-(its views are CSRF-exempt and authenticate by token), yet paid for all of them on every
-request. So there are two complete Django handlers: admin and static paths get
-``settings.MIDDLEWARE``, every other path the same list without
-``settings.ADMIN_ONLY_MIDDLEWARE``. Each handler is Django's own, so process_view and
+sessions, CSRF, messages, its login's lockout and a CSP; the JSON API uses none of them (its
+views are CSRF-exempt and authenticate by token), yet paid for all of them on every request.
+So there are two complete Django handlers: admin and static paths get
+``settings.ADMIN_MIDDLEWARE`` (which is ``settings.MIDDLEWARE``), every other path
+``settings.API_MIDDLEWARE``. Each handler is Django's own, so process_view and
 process_exception hooks work as usual in both.
 """
 
@@ -18,17 +18,13 @@ from django.core.handlers.wsgi import WSGIHandler, get_path_info
 from config.middleware import admin_or_static_path
 
 
-def api_middleware() -> list[str]:
-    return [path for path in settings.MIDDLEWARE if path not in settings.ADMIN_ONLY_MIDDLEWARE]
-
-
 class ApiHandler(WSGIHandler):
-    """Django's WSGI handler with the API's middleware chain (``api_middleware()``)."""
+    """Django's WSGI handler with the API's middleware chain (``settings.API_MIDDLEWARE``)."""
 
     def load_middleware(self, is_async: bool = False) -> None:
         # Django builds the chain from settings.MIDDLEWARE; this runs once, at start-up.
         full = settings.MIDDLEWARE
-        settings.MIDDLEWARE = api_middleware()
+        settings.MIDDLEWARE = settings.API_MIDDLEWARE
         try:
             super().load_middleware(is_async)
         finally:
@@ -36,7 +32,7 @@ class ApiHandler(WSGIHandler):
 
 
 def routed_application() -> Callable[[dict[str, Any], Callable], Iterable[bytes]]:
-    """One WSGI callable: admin and static paths to the full chain, the rest to the API's."""
+    """One WSGI callable: admin and static paths to the admin chain, the rest to the API's."""
     admin, api = WSGIHandler(), ApiHandler()
 
     def application(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:

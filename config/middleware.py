@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from accounts.exceptions import ServiceError
 from config.errors import error_response, unexpected_error_response
 from config.ratelimit import USAGE_ATTRIBUTE, Usage, count_successes
+from core.errors import ServiceError
 
 ADMIN_PREFIX = "/admin/"
 

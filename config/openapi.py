@@ -27,6 +27,12 @@ from rest_framework.request import Request
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 
+class MessageSerializer(serializers.Serializer):
+    """``{"message": "..."}``: what logout and account deletion answer."""
+
+    message = serializers.CharField()
+
+
 @extend_schema_field(
     {
         "oneOf": [
@@ -176,7 +182,7 @@ ERROR_SCHEMA = {
 class AccessTokenScheme(OpenApiAuthenticationExtension):
     """``Authorization: Bearer <access JWT>`` or the ``auth_token`` cookie; either will do."""
 
-    target_class = "accounts.authentication.AccessTokenAuthentication"
+    target_class = "signin.authentication.AccessTokenAuthentication"
     name = ["bearerAuth", "cookieAuth"]
 
     def get_security_definition(self, auto_schema: Any) -> list[dict]:

@@ -12,7 +12,7 @@ names its limits in a class attribute; without one it gets the per-account limit
 The rate of each scope is ``settings.RATE_LIMITS[scope]``. DRF runs throttles after
 authentication and permissions and before the handler, so a limited request never reaches
 a signature check or a database write. On Redis, a view whose limits all count per account
-has them counted by ``accounts.authentication`` in its sign-in look-up's Redis call
+has them counted by ``signin.authentication`` in its sign-in look-up's Redis call
 (``account_counters``, ``counted``), which refuses a limited request before the database
 is read; the throttle then reuses those counts. The usage of the tightest limit is kept on the
 request for ``config.middleware.RateLimitHeadersMiddleware`` (the ``x-ratelimit-*`` headers).
@@ -47,9 +47,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.throttling import BaseThrottle
 
-from accounts.exceptions import ServiceError
 from config.cache import redis_client, uses_redis
 from config.client import client_ip
+from core.errors import ServiceError
 
 logger = logging.getLogger("config.ratelimit")
 
@@ -247,21 +247,33 @@ class Counter:
 
 # INCR each counter, and give a new one its expiry: every counter of a request in one
 # Redis command (a Lua script runs atomically), instead of two round trips per counter.
-# A ttl of 0 only reads the counter (a peek). Other scripts that make a request's Redis
-# call count with it too (KEYS from `first`).
-COUNT_LUA = """
-local counts = {}
-for i = first, #KEYS do
-  local count
-  if ARGV[i] == '0' then
-    count = tonumber(redis.call('GET', KEYS[i]) or '0')
-  else
-    count = redis.call('INCR', KEYS[i])
-    if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
+# A ttl of 0 only reads the counter (a peek). ``count_from(first)`` counts KEYS[first..]
+# with their ttls in the same ARGV positions; ``counting_script`` gives it to a script.
+_COUNT_FUNCTION = """
+local function count_from(first)
+  local counts = {}
+  for i = first, #KEYS do
+    local count
+    if ARGV[i] == '0' then
+      count = tonumber(redis.call('GET', KEYS[i]) or '0')
+    else
+      count = redis.call('INCR', KEYS[i])
+      if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
+    end
+    counts[#counts + 1] = count
   end
-  counts[#counts + 1] = count
+  return counts
 end
 """
+
+
+def counting_script(body: str) -> str:
+    """A Lua script whose ``body`` may call ``count_from(first)``: how this module counts,
+    for another module's script that counts a request's counters in its own Redis call
+    (the sign-in cache's look-up) and owns the layout of its KEYS."""
+    return _COUNT_FUNCTION + body
+
+
 _count_script = None
 
 
@@ -297,7 +309,7 @@ def _count_pipelined(client: Redis, hits: list[Hit]) -> list[Usage]:
     global _count_script
     counters = _counters(hits)
     if _count_script is None:
-        _count_script = client.register_script("local first = 1\n" + COUNT_LUA + "return counts")
+        _count_script = client.register_script(counting_script("return count_from(1)"))
     counts = _count_script(
         keys=[c.key for c in counters], args=[c.script_ttl for c in counters], client=client
     )
@@ -309,7 +321,7 @@ def account_counters(view: Any, account_id: Any) -> list[Counter]:
     view counts per account and they are kept in Redis; else none.
 
     For a caller that makes a Redis call for the request anyway (the sign-in look-up of
-    ``accounts.authentication``): it counts these in that call and hands the counts to
+    ``signin.authentication``): it counts these in that call and hands the counts to
     ``counted``, and the throttle does not count again.
     """
     limits = getattr(view, "rate_limits", DEFAULT_RATE_LIMITS)

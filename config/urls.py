@@ -6,6 +6,7 @@ from config import errors, openapi, views
 # The API's hot paths first: URLs resolve by trying patterns in order.
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("signin.urls")),
     path("", include("permissions.urls")),
     re_path(r"^health/?$", views.HealthApi.as_view(), name="health"),
     re_path(r"^api/schema/?$", openapi.SchemaApi.as_view(), name="api-schema"),

@@ -1,7 +1,7 @@
 """Staff flows on blocked jurisdictions: block, edit, unblock; the admin site and the
 operator commands call these.
 
-Like ``accounts.moderation``, each flow takes the ``actor`` (a staff member, checked
+Like ``backoffice.moderation``, each flow takes the ``actor`` (a staff member, checked
 against ``permissions.rules.can_edit_jurisdictions``; None for an operator's command) and
 an ``Origin``, and writes its audit event in the same transaction as its change. The code
 and reason are checked by the model's own field rules.
@@ -12,11 +12,12 @@ from http import HTTPStatus
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.audit import audit_record
-from accounts.exceptions import NotAllowed, ServiceError
 from accounts.models import AuditAction, User
-from accounts.moderation import COMMAND, Origin
+from audit.services import audit_record
+from backoffice.moderation import COMMAND, Origin
+from core.errors import ServiceError
 from permissions import rules
+from permissions.exceptions import NotAllowed
 from permissions.models import BlockedJurisdiction
 
 

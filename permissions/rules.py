@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import Role, User
+from accounts.roles import Role
 from config.client import client_ip
 from permissions.geoip import country_of_ip
 from permissions.models import UNKNOWN_COUNTRY, BlockedJurisdiction
@@ -32,9 +33,9 @@ def is_super_admin(user: Any) -> bool:
     )
 
 
-def super_admins() -> QuerySet[User]:
+def super_admins() -> QuerySet[Any]:
     """The accounts :func:`is_super_admin` says yes to, as a query."""
-    return User.objects.filter(role=Role.SUPER_ADMIN, is_banned=False)
+    return get_user_model().objects.filter(role=Role.SUPER_ADMIN, is_banned=False)
 
 
 def is_staff_account(user: Any) -> bool:

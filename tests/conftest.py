@@ -1,9 +1,22 @@
+import django.test.client
 import pytest
+import rest_framework.test
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
-from tests.clients import SignedInClient
+from tests.clients import RoutedClientHandler, RoutedForceAuthClientHandler
+from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _production_middleware_chains():
+    """Every test client sends API paths through the API's chain, as gunicorn does."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(django.test.client, "ClientHandler", RoutedClientHandler)
+    patch.setattr(rest_framework.test, "ForceAuthClientHandler", RoutedForceAuthClientHandler)
+    yield
+    patch.undo()
 
 
 @pytest.fixture

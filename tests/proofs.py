@@ -5,7 +5,7 @@ Apart from tests/wallets.py, which the fuzzer's hooks import without Django's ap
 
 from datetime import datetime
 
-from accounts import services, solana
+from signin import services, solana
 from tests.wallets import Wallet
 
 

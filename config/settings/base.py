@@ -1,13 +1,14 @@
-"""Settings for every environment, read once from the process environment.
+"""Settings for every environment, read once from the process environment, top to bottom.
 
 Nothing set gives a local development service on SQLite with a database-backed cache.
 ``DJANGO_ENV=production`` turns on the production defaults (no DEBUG, secure cookies, HSTS)
-and refuses to start without a real ``SECRET_KEY``.
+and refuses to start without real keys and this deployment's own sign-in site.
+
+This module lists every application and both middleware chains itself; the section
+modules imported at the end add their own settings and import nothing from here.
 """
 
-import logging
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,16 +17,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_optional, env_str
 from config.keys import require_strong_key
-
-BASE_DIR: Path = Path(__file__).resolve().parent.parent.parent
-logger = logging.getLogger("config")
+from config.settings.environment import BASE_DIR, DJANGO_ENV, PRODUCTION  # noqa: F401
+from config.settings.reliability import POSTGRES_OPTIONS, REDIS_OPTIONS
 
 # --- Environment ---------------------------------------------------------------------------
-DJANGO_ENV = env_str("DJANGO_ENV", "development")
-if DJANGO_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
-PRODUCTION: bool = DJANGO_ENV == "production"
-
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if PRODUCTION:
@@ -48,16 +43,48 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "rest_framework",
     "corsheaders",
+    "drf_spectacular",  # the OpenAPI document
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
+    "axes",  # the admin site's sign-in lockout
 ]
 LOCAL_APPS = [
     "accounts",
+    "signin",
+    "audit",
     "permissions",
+    "backoffice",
 ]
 INSTALLED_APPS: list[str] = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
-MIDDLEWARE: list[str] = [
+# --- Middleware: two chains ---------------------------------------------------------------
+# The JSON API uses no sessions, CSRF, messages or admin authentication (its views are
+# CSRF-exempt and authenticate by token), so its requests go through a chain of their own;
+# config/handlers.py sends admin and static paths through ADMIN_MIDDLEWARE, every other
+# path through API_MIDDLEWARE. MIDDLEWARE (Django's own handler, the test client) is the
+# admin chain.
+API_MIDDLEWARE: list[str] = [
+    # First, so that every response (errors included) is logged and carries X-Request-ID.
+    "config.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # After CORS, so that a 413 is readable by the browser.
+    "config.middleware.RequestBodyLimitMiddleware",
+    # The x-ratelimit-* headers on whatever answer comes back.
+    "config.middleware.RateLimitHeadersMiddleware",
+    # Checks the Host against ALLOWED_HOSTS and sets Content-Length.
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.ApiResponseMiddleware",
+]
+ADMIN_MIDDLEWARE: list[str] = [
+    "config.observability.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "config.middleware.AdminContentSecurityPolicyMiddleware",
+    # Static files (the admin's, Swagger UI's), compressed and hashed in production.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "config.middleware.RequestBodyLimitMiddleware",
+    "config.middleware.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,20 +92,10 @@ MIDDLEWARE: list[str] = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ApiResponseMiddleware",
-]
-
-# What only the admin site (and static files) use: the JSON API's requests skip these
-# (config/handlers.py). Some are added to MIDDLEWARE by the settings modules imported below.
-ADMIN_ONLY_MIDDLEWARE = [
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.AdminContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks, so it sees the response of every other middleware.
     "axes.middleware.AxesMiddleware",
 ]
-# (CommonMiddleware stays: it checks the Host against ALLOWED_HOSTS and sets Content-Length.)
+MIDDLEWARE = ADMIN_MIDDLEWARE
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -112,8 +129,8 @@ if DATABASE_URL:
         conn_health_checks=True,
     )
     if _database["ENGINE"] == "django.db.backends.postgresql":
-        # A bounded connect time keeps workers from hanging while the database is down.
-        _database.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+        # Bounded waits (config/settings/reliability.py).
+        _database["OPTIONS"] = {**_database.get("OPTIONS", {}), **POSTGRES_OPTIONS}
 else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
@@ -132,7 +149,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Bounded waits and one retry on a closed connection (reliability.py).
+            "OPTIONS": REDIS_OPTIONS,
         }
     }
 else:
@@ -164,10 +182,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Django REST framework -----------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.AccessTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["signin.authentication.AccessTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, with a depth limit (config/settings/ratelimit.py has the limits).
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.LimitedJSONParser"],
+    # Every view is rate limited; a view names its limits in ``rate_limits``.
+    "DEFAULT_THROTTLE_CLASSES": ["config.ratelimit.RateLimitThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.JsonFirstNegotiation",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -246,36 +268,10 @@ if (
         " own domains."
     )
 
-# --- Client address -------------------------------------------------------------------------
-# How many reverse proxies in front of the service append to X-Forwarded-For (Heroku's router
-# is one). 0 trusts no header and uses the peer address.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-
-# --- Logging ---------------------------------------------------------------------------------
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
-
-# --- Production hardening --------------------------------------------------------------------
-if PRODUCTION:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    # Only a proxy may say the client used https: without one, the header is the client's.
-    if TRUSTED_PROXY_COUNT > 0:
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-
-from config.settings.users import *  # noqa
-from config.settings.backoffice import *  # noqa
-from config.settings.operations import *  # noqa: E402, F403
-from config.settings.ratelimit import *  # noqa
-from config.settings.security import *  # noqa
-from config.settings.reliability import *  # noqa
+# --- Sections: each adds its own settings and imports nothing from this module --------------
+from config.settings.backoffice import *  # noqa: E402, F403  retention
+from config.settings.operations import *  # noqa: E402, F403  static files, logs, OpenAPI
+from config.settings.ratelimit import *  # noqa: E402, F403  rate, input and sign-in limits
+from config.settings.reliability import *  # noqa: E402, F403  bounded waits
+from config.settings.security import *  # noqa: E402, F403  proxies, HTTPS, headers, hashers
+from config.settings.users import *  # noqa: E402, F403  profiles, roles, jurisdictions

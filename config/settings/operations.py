@@ -1,18 +1,7 @@
-"""Running the service: static files (whitenoise), OpenAPI (drf-spectacular), JSON logs.
-
-Imported at the end of ``config/settings/base.py``; it extends the lists and dicts defined
-there in place, so other settings files that extend them too compose with it.
-"""
+"""Running the service: static files (whitenoise), JSON logs, OpenAPI (drf-spectacular)."""
 
 from config.env import env_str
-from config.settings.base import (
-    BASE_DIR,
-    INSTALLED_APPS,
-    LOGGING,
-    MIDDLEWARE,
-    PRODUCTION,
-    REST_FRAMEWORK,
-)
+from config.settings.environment import BASE_DIR, PRODUCTION
 
 # --- Static files: served by the app itself (whitenoise), compressed and hashed ------------
 # Production serves what `collectstatic` gathered (Heroku's Python buildpack runs it at build
@@ -29,32 +18,35 @@ STORAGES = {
 }
 # Development serves the apps' files straight from their folders, as runserver does.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-)
 
-# --- Request IDs and the one-line-per-request JSON log -------------------------------------
-# First, so that every response (redirects, errors, static files) is logged and carries
-# its X-Request-ID.
-MIDDLEWARE.insert(0, "config.observability.RequestLogMiddleware")
+# --- Logs: one line per request (config/observability.py), JSON on stdout ------------------
 LOG_FORMAT = env_str("LOG_FORMAT", "json")
-LOGGING["formatters"]["json"] = {"()": "config.jsonlog.JsonFormatter"}
-LOGGING["filters"] = {"request_id": {"()": "config.observability.RequestIdFilter"}}
-LOGGING["handlers"]["console"] |= {
-    "formatter": "json" if LOG_FORMAT == "json" else "plain",
-    "filters": ["request_id"],
-    "stream": "ext://sys.stdout",
-}
-# Our request log replaces Django's own "Not Found: /x" and runserver's access lines.
-LOGGING["loggers"] = {
-    "django.request": {"level": "ERROR"},
-    "django.server": {"level": "WARNING"},
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.jsonlog.JsonFormatter"},
+    },
+    # Every line written while a request is handled carries its X-Request-ID.
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Our request log replaces Django's own "Not Found: /x" and runserver's access lines.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 # --- OpenAPI (drf-spectacular; Swagger UI from drf-spectacular-sidecar, no CDN) ------------
-INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
-REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Launchpad Auth API",
     "DESCRIPTION": (

@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
-from config.settings.base import INSTALLED_APPS, MIDDLEWARE, REST_FRAMEWORK
 
 # --- Request rate limits (django-ratelimit counters, applied by config.ratelimit) ----------
 # Rates are "<count>/<period>" with period s, m, h or d (e.g. "10/m", "100/5m").
@@ -46,20 +45,13 @@ RATELIMIT_IP_META_KEY = "config.client.client_ip"
 # through unlimited (fail open).
 RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", False)
 
-# Every DRF view is limited; a view names its limits in ``rate_limits`` (config/ratelimit.py).
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.ratelimit.RateLimitThrottle"]
-
 # --- Input limits ---------------------------------------------------------------------------
 # API request bodies above this many bytes are refused with 413 before being read.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 16 * 1024)
 # JSON nested deeper than this (objects and arrays) is refused with 400.
 API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 20)
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["config.parsers.LimitedJSONParser"]
 
 # --- Admin-site sign-in lockout (django-axes) -----------------------------------------------
-INSTALLED_APPS += ["axes"]
-# Last, as django-axes asks, so it sees the response of every other middleware.
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -74,14 +66,3 @@ AXES_LOCKOUT_CALLABLE = "config.errors.admin_sign_in_locked"
 AXES_RESET_ON_SUCCESS = True
 # Its start-up banner would go to stdout with every management command; lockouts are logged.
 AXES_VERBOSE = False
-
-# Body limit first (after CORS, so a 413 is readable by the browser); the rate-limit headers
-# are added to whatever answer comes back.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1,
-    "config.middleware.RequestBodyLimitMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("config.middleware.RequestBodyLimitMiddleware") + 1,
-    "config.middleware.RateLimitHeadersMiddleware",
-)

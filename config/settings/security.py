@@ -1,10 +1,28 @@
-"""Production hardening beyond base.py: headers, the admin's content security policy, Argon2.
+"""Security: trusted proxies, HTTPS in production, headers, the admin's content security
+policy, Argon2.
 
 ``python manage.py check --deploy`` is clean with ``DJANGO_ENV=production`` (a test says so).
 """
 
-from config.env import env_str
-from config.settings.base import MIDDLEWARE
+from config.env import env_bool, env_int, env_str
+from config.settings.environment import PRODUCTION
+
+# --- Client address -------------------------------------------------------------------------
+# How many reverse proxies in front of the service append to X-Forwarded-For (Heroku's router
+# is one). 0 trusts no header and uses the peer address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Production: HTTPS only, secure cookies ---------------------------------------------------
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Only a proxy may say the client used https: without one, the header is the client's.
+    if TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 # Every environment: no MIME sniffing, no framing, the referrer never leaves the site.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -20,10 +38,6 @@ ADMIN_CONTENT_SECURITY_POLICY = env_str(
     "ADMIN_CONTENT_SECURITY_POLICY",
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "config.middleware.AdminContentSecurityPolicyMiddleware",
 )
 
 # Staff passwords (wallet accounts have none): Argon2 first; older hashes still verify and

@@ -5,14 +5,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Role, User
-from accounts.serializers import (
-    LoginInputSerializer,
-    ProfileSerializer,
-    PublicProfileSerializer,
-    RefreshInputSerializer,
-    SignInUserSerializer,
-)
+from accounts.serializers import ProfileSerializer, PublicProfileSerializer
 from config.bound_serializers import bound_representation, bound_validation
+from signin.serializers import LoginInputSerializer, RefreshInputSerializer, SignInUserSerializer
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

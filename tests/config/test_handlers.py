@@ -1,7 +1,8 @@
 """config/handlers.py: the API skips the admin-only middleware, and answers as before.
 
-The test client always runs the full ``settings.MIDDLEWARE``; here the same requests go
-through the WSGI application gunicorn serves, and must get the same answers.
+Here requests go through Django's own test-client handler with the full admin chain
+(``settings.MIDDLEWARE``) and through the WSGI application gunicorn serves, and must get
+the same answers.
 """
 
 import io
@@ -13,7 +14,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 
-from config.handlers import api_middleware, routed_application
+from config.handlers import routed_application
+from tests.clients import FullChainClientHandler
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,9 @@ def _through_test_client(method, path, headers, body):
     content_type = extra.pop("HTTP_CONTENT_TYPE", "application/octet-stream")
     if "HTTP_CONTENT_LENGTH" in extra:
         extra["CONTENT_LENGTH"] = extra.pop("HTTP_CONTENT_LENGTH")
-    response = Client().generic(method, path, body, content_type=content_type, **extra)
+    client = Client()
+    client.handler = FullChainClientHandler()
+    response = client.generic(method, path, body, content_type=content_type, **extra)
     headers = [*response.items()]
     headers += [("Set-Cookie", c.output(header="")) for c in response.cookies.values()]
     return response.status_code, headers, response.content
@@ -120,21 +124,20 @@ def test_api_answers_are_the_same_as_through_the_full_chain(token):
         assert _comparable(response_headers) == _comparable(expected[1]), (method, path)
 
 
-def test_api_chain_is_the_full_one_without_the_admin_only_middleware():
-    assert set(settings.ADMIN_ONLY_MIDDLEWARE) <= set(settings.MIDDLEWARE)  # no stale names
-    assert api_middleware() == [
-        path for path in settings.MIDDLEWARE if path not in settings.ADMIN_ONLY_MIDDLEWARE
-    ]
-    for kept in (
-        "config.observability.RequestLogMiddleware",
-        "django.middleware.security.SecurityMiddleware",
-        "django.middleware.common.CommonMiddleware",  # ALLOWED_HOSTS, Content-Length
-        "corsheaders.middleware.CorsMiddleware",
-        "config.middleware.RequestBodyLimitMiddleware",
-        "config.middleware.RateLimitHeadersMiddleware",
-        "config.middleware.ApiResponseMiddleware",
-    ):
-        assert kept in api_middleware()
+def test_the_api_chain_is_the_admin_chain_without_what_only_the_admin_uses():
+    """Both chains are listed in the settings; they keep the same order."""
+    api, admin = settings.API_MIDDLEWARE, settings.ADMIN_MIDDLEWARE
+    assert settings.MIDDLEWARE is admin
+    assert [path for path in admin if path in api] == api
+    assert set(admin) - set(api) == {
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "config.middleware.AdminContentSecurityPolicyMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "axes.middleware.AxesMiddleware",
+    }
 
 
 def test_admin_paths_get_the_full_chain():
@@ -160,3 +163,12 @@ def test_api_docs_page_is_served_without_the_csrf_middleware():
     assert status == 200
     assert dict(headers)["Content-Type"].startswith("text/html")
     assert b"swagger-ui" in content
+
+
+def test_the_test_clients_use_the_chain_production_uses_for_each_path(api_client):
+    """tests/conftest.py: API paths skip the admin's middleware (no session), as in
+    production; admin paths keep it."""
+    assert not hasattr(api_client.get("/health").wsgi_request, "session")
+    assert not hasattr(Client().get("/auth/is-admin").wsgi_request, "session")
+    admin = Client().get("/admin/login/")
+    assert hasattr(admin.wsgi_request, "session") and "Content-Security-Policy" in admin

@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 from django.test import Client
 
-from accounts.text import has_non_printable
 from config.parsers import json_depth_exceeds
+from core.text import has_non_printable
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from accounts import solana
 from accounts.models import SignIn, UsedSignInProof, User
 from config.ratelimit import ADDRESS, RateLimit
+from signin import solana
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

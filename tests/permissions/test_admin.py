@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.exceptions import NotAllowed
 from accounts.models import AuditAction, AuditEvent, User
 from permissions import jurisdictions
+from permissions.exceptions import NotAllowed
 from permissions.models import BlockedJurisdiction
 
 pytestmark = pytest.mark.django_db

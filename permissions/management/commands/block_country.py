@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from accounts.management.operator import service_errors
+from backoffice.management.operator import service_errors
 from permissions import jurisdictions
 
 

@@ -1,0 +1,161 @@
+"""Who is this, and may they go on: the one owner of an authenticated request's path.
+
+``AccessTokenAuthentication`` runs simplejwt's own steps: the raw token (Bearer header, or
+the ``auth_token`` cookie; never the query string), ``get_validated_token`` (each worker
+verifies a token once) and ``get_user`` (the live sign-in, with the view's per-account
+rate-limit counters counted in the same single Redis call, else the database). The counts
+go to the throttle (``config.ratelimit.counted``) and the account to the view.
+"""
+
+import functools
+import uuid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.utils import aware_utcnow
+
+from accounts.models import User
+from config.ratelimit import account_counters, counted
+from signin import sign_in_cache
+from signin.statements import USER_ATTNAMES, user_of_live_sign_in
+from signin.tokens import AccessToken, token_sign_in_id, token_user_id
+
+
+def request_origin_allowed(request: Request) -> bool:
+    """The request's Origin (or, failing that, Referer's origin) is an allowed origin."""
+    origin = request.META.get("HTTP_ORIGIN")
+    if not origin:
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        if not referer.scheme or not referer.netloc:
+            return False
+        origin = f"{referer.scheme}://{referer.netloc}"
+    return origin in settings.CORS_ALLOWED_ORIGINS
+
+
+@functools.lru_cache(maxsize=512)  # about 1 MB
+def _verified_access_token(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uuid.UUID]:
+    """The token verified by simplejwt (signature, type, issuer, audience, expiry) and
+    signin/tokens.py (every claim's type), with its sign-in and account ids;
+    ``TokenError`` if it is not a valid access token.
+
+    Verifying is about a tenth of an authenticated read, and a client sends the same token
+    for its whole lifetime, so each worker verifies a token once. Only the expiry changes
+    with time: it is checked again on every use, on a claim verified to be a usable time.
+    Revocation is not in the token.
+    """
+    # simplejwt annotates the encoded token as a Token; it is the JWT's bytes.
+    token = AccessToken(raw_token)  # type: ignore[arg-type]
+    return token, token_sign_in_id(token), token_user_id(token)
+
+
+def user_of_sign_in(
+    *, sign_in_id: uuid.UUID, user_id: uuid.UUID, cached: sign_in_cache.Lookup | None = None
+) -> User | None:
+    """The account of a live sign-in (None if revoked, ended, deleted, or not that
+    account's): from the sign-in cache when it holds the current answer, else as the
+    database says now, which then fills the cache. ``cached``: the request's own
+    ``sign_in_cache.lookup`` of it."""
+    if cached is None:
+        cached = sign_in_cache.lookup(sign_in_id=sign_in_id, user_id=user_id)
+    if cached.values is not None:
+        shape, row = cached.values
+        # An entry written by a release with other User fields (during a deploy) is a miss.
+        if shape == USER_ATTNAMES:
+            cached_user = User.from_db(DEFAULT_DB_ALIAS, USER_ATTNAMES, row)
+            if cached_user.pk == user_id:
+                return cached_user
+    user = user_of_live_sign_in(sign_in_id=sign_in_id, user_id=user_id, now=timezone.now())
+    if user is not None and cached.generation is not None:
+        sign_in_cache.store(
+            sign_in_id=sign_in_id,
+            generation=cached.generation,
+            values=(USER_ATTNAMES, tuple(getattr(user, name) for name in USER_ATTNAMES)),
+        )
+    return user
+
+
+class AccessTokenAuthentication(JWTAuthentication):
+    """Accepts an access token (never a refresh token) whose sign-in is still live.
+
+    The header wins over the cookie. A cookie-authenticated unsafe request must come from
+    an allowed Origin, since browsers send the cookie on cross-site requests too.
+    Revocation is checked on every request, in the sign-in cache (which every revocation
+    invalidates before its response) or else in the database, so it is immediate everywhere.
+    DRF makes one instance per request.
+    """
+
+    www_authenticate_realm = "api"
+    user_model = User
+
+    def __init__(self) -> None:
+        # simplejwt's looks the user model up again for every request; it is known.
+        self.request: Request | None = None
+        # The verified token's ids, parsed once per worker with the token.
+        self._ids: tuple[AccessToken, uuid.UUID, uuid.UUID] | None = None
+
+    # simplejwt's annotation is a type variable of the return alone, which no override
+    # can satisfy; DRF asks for (user, auth) or None.
+    def authenticate(self, request: Request) -> tuple[User, AccessToken] | None:  # type: ignore[override]
+        raw_token, from_cookie = self._raw_token(request)
+        if raw_token is None:
+            return None
+        if (
+            from_cookie
+            and request.method not in SAFE_METHODS
+            and not request_origin_allowed(request)
+        ):
+            raise exceptions.PermissionDenied("Origin not allowed for cookie authentication")
+        self.request = request
+        token = self.get_validated_token(raw_token)
+        return self.get_user(token), token
+
+    def get_validated_token(self, raw_token: bytes) -> AccessToken:
+        try:
+            self._ids = _verified_access_token(raw_token)
+            self._ids[0].check_exp(current_time=aware_utcnow())
+        except TokenError:
+            raise exceptions.AuthenticationFailed("Invalid or expired token") from None
+        return self._ids[0]
+
+    def get_user(self, validated_token: AccessToken) -> User:  # type: ignore[override]
+        """The live sign-in's account. The view's per-account limits are counted in the
+        look-up's Redis call; past one, the request is refused before the database is read
+        (the throttle then sees the same usage)."""
+        if self._ids is not None and self._ids[0] is validated_token:
+            sign_in_id, user_id = self._ids[1], self._ids[2]
+        else:
+            sign_in_id, user_id = token_sign_in_id(validated_token), token_user_id(validated_token)
+        view = ((self.request and self.request.parser_context) or {}).get("view")
+        counters = account_counters(view, user_id)
+        cached = sign_in_cache.lookup(sign_in_id=sign_in_id, user_id=user_id, counters=counters)
+        if counters and cached.counts is not None:
+            usage = counted(self.request, counters, cached.counts)
+            if usage.exceeded:
+                raise exceptions.Throttled(wait=usage.retry_after)
+        user = user_of_sign_in(sign_in_id=sign_in_id, user_id=user_id, cached=cached)
+        if user is None or not user.is_active:
+            raise exceptions.AuthenticationFailed("Token has been revoked")
+        return user
+
+    def _raw_token(self, request: Request) -> tuple[bytes | None, bool]:
+        header = self.get_header(request)
+        if header is not None:
+            raw = self.get_raw_token(header)
+            if raw is not None:
+                return raw, False
+        cookie = request.COOKIES.get(settings.AUTH_COOKIE_NAME)
+        return (cookie.encode(), True) if cookie else (None, False)
+
+
+def signed_in(request: Request) -> tuple[User, AccessToken]:
+    """The account and access token of a request this authentication accepted."""
+    user, token = request.user, request.auth
+    assert isinstance(user, User) and isinstance(token, AccessToken)
+    return user, token

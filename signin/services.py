@@ -1,0 +1,356 @@
+"""Wallet sign-in, token refresh and sign-out: the flows the sign-in views call.
+
+Each function is a plain, keyword-only, typed function that can be tested without HTTP.
+The clock is injected (``now``) where time decides the outcome.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+
+from accounts.models import AuditAction, SignIn, User
+from audit.services import audit_record
+from config.ratelimit import rate_limit_value_hit
+from signin import sign_in_cache, solana
+from signin.exceptions import (
+    AccountBanned,
+    SignatureReplayed,
+    SignInFailed,
+    TokenRejected,
+    TooManyNewAccounts,
+)
+from signin.siws import SiwsMessage, uri_is_on_domain
+from signin.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
+from signin.tokens import (
+    RefreshToken,
+    TokenPair,
+    token_id_new,
+    token_pair_issue,
+    token_sign_in_id,
+    token_user_id,
+)
+
+
+@dataclass(frozen=True)
+class SignInProof:
+    """What a wallet signed, checked for freshness but not yet for its signature."""
+
+    address: str
+    public_key: bytes
+    message: bytes
+    signature: bytes
+    # Keys that may each be accepted once, and until when they would be fresh.
+    replay_keys: tuple[str, ...]
+    fresh_until: datetime
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User
+    sign_in: SignIn
+    tokens: TokenPair
+    created: bool
+
+
+class RevokeScope:
+    CURRENT = "current"
+    OTHERS = "others"
+    GLOBAL = "global"
+    ALL = (CURRENT, OTHERS, GLOBAL)
+
+
+def _signature_key(signature: bytes) -> str:
+    return "sig:" + hashlib.sha256(signature).hexdigest()
+
+
+def pumpfun_message(timestamp_ms: int) -> bytes:
+    return f"{settings.SIGN_IN_MESSAGE_PREFIX} {settings.SIGN_IN_SITE}: {timestamp_ms}".encode()
+
+
+def proof_from_timestamp(
+    *, address: str, public_key: bytes, signature: bytes, timestamp_ms: int, now: datetime
+) -> SignInProof:
+    """pump.fun's form: the wallet signed ``Sign in to <site>: <timestamp>``."""
+    window = settings.SIGN_IN_WINDOW
+    # Compared in milliseconds first: a far-off timestamp may not fit in a datetime.
+    if abs(now.timestamp() * 1000 - timestamp_ms) > window.total_seconds() * 1000:
+        raise SignInFailed("Timestamp is outside the allowed window")
+    signed_at = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
+    return SignInProof(
+        address=address,
+        public_key=public_key,
+        message=pumpfun_message(timestamp_ms),
+        signature=signature,
+        replay_keys=(_signature_key(signature),),
+        fresh_until=signed_at + window,
+    )
+
+
+def proof_from_siws(
+    *, message: SiwsMessage, text: str, signature: bytes, now: datetime
+) -> SignInProof:
+    """Sign In With Solana: check domain, URI, chain, times; the nonce may be used once."""
+    if message.domain not in settings.SIGN_IN_DOMAINS:
+        raise SignInFailed("Message domain is not allowed")
+    if message.uri is None or not uri_is_on_domain(message.uri, message.domain):
+        raise SignInFailed("Message URI must be an https URL on the message's domain")
+    if message.chain_id is not None and message.chain_id not in settings.SIWS_CHAIN_IDS:
+        raise SignInFailed("Message chain is not allowed")
+    if message.version is not None and message.version != "1":
+        raise SignInFailed("Message version is not supported")
+    window = settings.SIGN_IN_WINDOW
+    if abs(now - message.issued_at) > window:
+        raise SignInFailed("Issued At is outside the allowed window")
+    if message.expiration_time is not None and message.expiration_time <= now:
+        raise SignInFailed("Message has expired")
+    if message.not_before is not None and message.not_before > now:
+        raise SignInFailed("Message is not valid yet")
+    try:
+        public_key = solana.decode_public_key(message.address)
+    except solana.EncodingError:
+        raise SignInFailed("Message address is not a Solana address") from None
+    fresh_until = message.issued_at + window
+    if message.expiration_time is not None:
+        fresh_until = min(fresh_until, message.expiration_time)
+    return SignInProof(
+        address=message.address,
+        public_key=public_key,
+        message=text.encode(),
+        signature=signature,
+        replay_keys=(_signature_key(signature), f"nonce:{message.nonce}"),
+        fresh_until=fresh_until,
+    )
+
+
+def _proof_consume(proof: SignInProof) -> None:
+    """Record the proof's keys; a key recorded before means a replay (on any instance).
+
+    Called first in the sign-in's transaction and without a savepoint of its own: a replay
+    ends the whole sign-in anyway, and a savepoint would cost two more round trips.
+    """
+    try:
+        used_proofs_insert(keys=proof.replay_keys, expires_at=proof.fresh_until)
+    except IntegrityError:
+        raise SignatureReplayed() from None
+
+
+def _account_create(address: str, now: datetime) -> tuple[User, bool]:
+    """A first sign-in's account, created signed in; or, when a concurrent first sign-in
+    of the wallet created it first, that account, stamped: one account per wallet.
+
+    Called after the stamp found no account, so the insert is tried first (no read); its
+    savepoint keeps the sign-in's transaction usable when the address is taken meanwhile.
+    """
+    try:
+        with transaction.atomic():
+            # No password: an unusable one keeps wallet accounts out of the admin sign-in.
+            user = User.objects.create(
+                address=address, password=make_password(None), last_login=now
+            )
+        return user, True
+    except IntegrityError:
+        existing = user_signed_in_now(address=address, now=now)
+        if existing is None:  # the other sign-in's account is gone already (deleted)
+            raise
+        return existing, False
+
+
+def _new_account_allow(ip_address: str | None) -> None:
+    """Count an account about to be created from ``ip_address``; refuse past the hourly cap.
+
+    Only sign-ins that would create an account count, so returning wallets are never
+    slowed down by scripted sign-ups from fresh keypairs behind the same address.
+    """
+    cap = settings.NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR
+    if cap <= 0 or not ip_address:
+        return
+    usage = rate_limit_value_hit(scope="new_accounts", value=ip_address, rate=f"{cap}/h")
+    if usage is not None and usage.exceeded:
+        raise TooManyNewAccounts(retry_after=usage.retry_after)
+
+
+def wallet_sign_in(
+    *,
+    proof: SignInProof,
+    ip_address: str | None,
+    user_agent: str,
+    now: datetime | None = None,
+) -> SignInResult:
+    """Verify the signature, consume the proof, get or create the account, open a sign-in.
+
+    Guarantees: a proof is accepted at most once across all processes; a banned account
+    gets no tokens; a client address creates at most ``NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR``
+    accounts an hour (``TooManyNewAccounts``, 429); the account, the sign-in row and the
+    used proof are written together.
+    """
+    now = now or timezone.now()
+    if not solana.verify_message(proof.public_key, proof.message, proof.signature):
+        raise SignInFailed()
+    with transaction.atomic():
+        _proof_consume(proof)
+        # A returning wallet's account is read and stamped in one statement (a banned one's
+        # stamp is rolled back below); only a first sign-in counts against the cap.
+        user, created = user_signed_in_now(address=proof.address, now=now), False
+        if user is None:
+            _new_account_allow(ip_address)
+            user, created = _account_create(proof.address, now)
+        if user.is_banned:
+            raise AccountBanned()
+        if not created:
+            # Stamped without save(): cached profiles show lastLogin, so tell the cache.
+            sign_in_cache.account_changed(user.pk)
+        sign_in = SignIn(
+            user=user,
+            created_at=now,
+            last_used_at=now,
+            expires_at=now + settings.SESSION_LIFETIME,
+            ip_address=ip_address,
+            user_agent=user_agent[:255],
+        )
+        tokens = token_pair_issue(sign_in)
+        sign_in.save(force_insert=True)
+        audit_record(
+            action=AuditAction.SIGN_IN_SUCCEEDED,
+            actor=user,
+            subject=user,
+            ip_address=ip_address,
+            user_agent=user_agent,
+            detail={"signInId": str(sign_in.id), "newAccount": created},
+        )
+    return SignInResult(user=user, sign_in=sign_in, tokens=tokens, created=created)
+
+
+def token_refresh(
+    *,
+    raw_refresh_token: str,
+    now: datetime | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> TokenPair:
+    """Rotate a refresh token: the presented one is spent, a new pair is issued.
+
+    Presenting a refresh token that was already spent revokes its whole sign-in (reuse
+    detection: the token was stolen, or the client is confused) and is refused.
+    """
+    now = now or timezone.now()
+    try:
+        # simplejwt annotates the encoded token as a Token; it is the JWT's text.
+        refresh = RefreshToken(raw_refresh_token)  # type: ignore[arg-type]
+    except TokenError:
+        raise TokenRejected() from None
+    sign_in_id, user_id = token_sign_in_id(refresh), token_user_id(refresh)
+    # The common case, one statement: the token is the live sign-in's current one. The new
+    # refresh token's id is written first; the pair is minted with the session's end.
+    new_jti = token_id_new()
+    rotated = refresh_rotated(
+        sign_in_id=sign_in_id, presented_jti=str(refresh["jti"]), new_jti=new_jti, now=now
+    )
+    if rotated is not None and rotated[0] == user_id:
+        session = SignIn(id=sign_in_id, user=User(id=user_id), expires_at=rotated[1])
+        return token_pair_issue(session, refresh_jti=new_jti)
+    # Otherwise find out why, under the sign-in's lock: gone, revoked, ended or banned, or
+    # reused. (A current token naming another account, which only the signing key could
+    # make, was rotated all the same; the read below refuses it and the sign-in's refresh
+    # token is dead.)
+    reused = False
+    with transaction.atomic():
+        sign_in = (
+            SignIn.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=sign_in_id, user_id=user_id)
+            .first()
+        )
+        if sign_in is None or sign_in.is_revoked or sign_in.user.is_banned:
+            raise TokenRejected()
+        if sign_in.expires_at <= now:
+            raise TokenRejected("Session has expired; sign in again")
+        if sign_in.refresh_jti != str(refresh["jti"]):
+            sign_in.revoked_at = now
+            sign_in.revoked_reason = "refresh_reuse"
+            sign_in.save(update_fields=["revoked_at", "revoked_reason"])
+            reused = True
+        else:
+            tokens = token_pair_issue(sign_in)
+            sign_in.last_used_at = now
+            sign_in.save(update_fields=["refresh_jti", "last_used_at"])
+    if reused:
+        audit_record(
+            action=AuditAction.REFRESH_REUSED,
+            subject=sign_in.user,
+            ip_address=ip_address,
+            user_agent=user_agent,
+            detail={"signInId": str(sign_in.id), "reason": "refresh_reuse"},
+        )
+        raise TokenRejected("Refresh token has already been used; the sign-in is revoked")
+    return tokens
+
+
+def sign_ins_revoke(
+    *,
+    user: User,
+    current_sign_in_id: uuid.UUID | None,
+    scope: str,
+    reason: str,
+    now: datetime | None = None,
+) -> int:
+    """Revoke the current sign-in, every other one, or all of them; returns how many."""
+    now = now or timezone.now()
+    active = SignIn.objects.filter(user=user, revoked_at__isnull=True)
+    if scope not in RevokeScope.ALL:
+        raise ValueError(f"unknown scope {scope!r}")
+    if scope != RevokeScope.GLOBAL:
+        if current_sign_in_id is None:
+            raise ValueError(f"scope {scope!r} needs the current sign-in")
+        if scope == RevokeScope.CURRENT:
+            active = active.filter(pk=current_sign_in_id)
+        else:
+            active = active.exclude(pk=current_sign_in_id)
+    revoked = active.update(revoked_at=now, revoked_reason=reason)
+    if revoked:
+        sign_in_cache.account_changed(user.pk)
+    return revoked
+
+
+def sign_in_failure_record(
+    *, address: str | None, reason: str, ip_address: str | None, user_agent: str
+) -> None:
+    """Audit a refused sign-in; called after the attempt's transaction has rolled back."""
+    subject = User.objects.filter(address=address).first() if address else None
+    audit_record(
+        action=AuditAction.SIGN_IN_FAILED,
+        subject=subject,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        detail={"reason": reason, "address": address},
+    )
+
+
+@transaction.atomic
+def sign_out(
+    *,
+    user: User,
+    current_sign_in_id: uuid.UUID | None,
+    scope: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> int:
+    """Logout: revoke sign-ins by ``scope`` and audit it; returns how many were revoked."""
+    revoked = sign_ins_revoke(
+        user=user, current_sign_in_id=current_sign_in_id, scope=scope, reason="logout"
+    )
+    audit_record(
+        action=AuditAction.LOGOUT,
+        actor=user,
+        subject=user,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        detail={"scope": scope, "revoked": revoked},
+    )
+    return revoked
