@@ -34,6 +34,7 @@ test-system: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The benchmark (bench/run.py) needs wrk (Debian's package) and the local PostgreSQL + Redis.

@@ -3,6 +3,7 @@ pending invalidations and the audit trail."""
 
 import uuid
 from datetime import datetime
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,20 +11,23 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.roles import Role
+# Re-exported: the models' module is where callers find the roles of the role field.
+from accounts.roles import Role as Role
 from accounts.usernames import USERNAME_REGEX, username_format_validator
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, username: str | None = None, password: str | None = None, **fields):
+    def create_user(
+        self, username: str | None = None, password: str | None = None, **fields: Any
+    ) -> "User":
         user = self.model(username=username, **fields)
         user.set_password(password)  # None gives an unusable password: wallet accounts.
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, username: str, password: str | None = None, **fields):
+    def create_superuser(self, username: str, password: str | None = None, **fields: Any) -> "User":
         """Staff account for the admin site (``createsuperuser``): a password, no wallet."""
         fields.setdefault("role", Role.SUPER_ADMIN)
         return self.create_user(username=username, password=password, **fields)
@@ -227,7 +231,7 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("Audit events are append-only")
         # The uuids outlive the foreign keys, which are nulled when an account is deleted.
@@ -235,5 +239,5 @@ class AuditEvent(models.Model):
         self.subject_uuid = self.subject_uuid or self.subject_id
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("Audit events are append-only; they are purged by retention only")

@@ -17,6 +17,7 @@ def user_get_public(*, identifier: str) -> User:
     """
     if len(identifier) > _MAX_IDENTIFIER_LENGTH:
         raise UserNotFound()
+    lookup: dict[str, uuid.UUID | str]
     try:
         lookup = {"pk": uuid.UUID(identifier)}
     except ValueError:

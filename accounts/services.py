@@ -127,8 +127,8 @@ def profile_update(
     *,
     user: User,
     username: str = UNSET,
-    email: str = UNSET,
-    bio: str = UNSET,
+    email: str | None = UNSET,
+    bio: str | None = UNSET,
     profile_image: str | None = UNSET,
     now: datetime | None = None,
 ) -> User:

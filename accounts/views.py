@@ -20,6 +20,7 @@ from accounts.serializers import (
 )
 from config.bound_serializers import bound_representation
 from config.client import client_ip
+from signin.authentication import signed_in
 from signin.views import auth_cookie_clear, user_agent
 
 # The hot paths' shapes, bound once (config/bound_serializers.py).
@@ -43,7 +44,7 @@ class UserRegisterApi(APIView):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_register(
-            user=request.user,
+            user=signed_in(request)[0],
             ip_address=client_ip(request),
             user_agent=user_agent(request),
             **serializer.validated_data,
@@ -58,14 +59,14 @@ class UsersApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ProfileUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.profile_update(user=request.user, **serializer.validated_data)
+        user = services.profile_update(user=signed_in(request)[0], **serializer.validated_data)
         return Response(profile_body(user))
 
     def patch(self, request: Request) -> Response:
         return self.post(request)
 
     def delete(self, request: Request) -> Response:
-        services.user_delete(user=request.user)
+        services.user_delete(user=signed_in(request)[0])
         response = Response({"message": "User deleted"})
         auth_cookie_clear(response)
         return response

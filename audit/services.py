@@ -54,7 +54,7 @@ def audit_record_request(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """An event done by the request's (staff) user, from the request's address."""
-    actor = request.user if getattr(request.user, "is_authenticated", False) else None
+    actor = request.user if isinstance(request.user, User) else None  # else anonymous
     return audit_record(
         action=action,
         actor=actor,
@@ -103,20 +103,22 @@ def _staff_event(action: str, request: HttpRequest, user: User) -> None:
     )
 
 
-def _on_staff_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs) -> None:
+def _on_staff_logged_in(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     if request is not None:
         _staff_event(AuditAction.STAFF_SIGN_IN_SUCCEEDED, request, user)
 
 
 def _on_staff_logged_out(
-    sender: Any, request: HttpRequest | None, user: User | None, **kwargs
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
 ) -> None:
     if request is not None and user is not None:
         _staff_event(AuditAction.STAFF_LOGOUT, request, user)
 
 
 def _on_staff_login_failed(
-    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username", ""))[:64]
     subject = User.objects.filter(username__iexact=username).first() if username else None

@@ -13,8 +13,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -33,10 +34,10 @@ admin.site.site_title = "Launchpad Auth"
 admin.site.index_title = "Back-office"
 
 
-_origin = moderation.admin_origin
+_actor, _origin = moderation.admin_actor, moderation.admin_origin
 
 
-def _changelist_url(model: type, **params: Any) -> str:
+def _changelist_url(model: type[Model], **params: Any) -> str:
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return f"{url}?{query}" if query else url
@@ -144,8 +145,9 @@ class UserAdminForm(forms.ModelForm):
         )
         return profile_image
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role")
         if role is not None and role != self.original_role:
             try:
@@ -159,8 +161,7 @@ class SignInInline(admin.TabularInline):
     model = SignIn
     verbose_name = "live sign-in"
     verbose_name_plural = "live sign-ins"
-    fields = ["created_at", "last_used_at", "ip_address", "user_agent"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "last_used_at", "ip_address", "user_agent")
     extra = 0
     max_num = 0
     can_delete = False
@@ -182,7 +183,7 @@ class SignInInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
-    list_display = ["address", "username", "role", "banned", "last_login", "created_at"]
+    list_display = ["address", "username", "role", "status", "last_login", "created_at"]
     list_display_links = ["address", "username"]
     list_filter = ["role", "is_banned", RegisteredFilter, ("created_at", JoinedFilter)]
     search_fields = ["address", "username", "email"]
@@ -208,9 +209,12 @@ class UserAdmin(admin.ModelAdmin):
         ("Related", {"fields": ["links"]}),
     ]
 
-    @admin.display(boolean=True, description="banned", ordering="is_banned")
-    def banned(self, obj: User) -> bool:
-        return obj.is_banned
+    @admin.display(description="status", ordering="is_banned")
+    def status(self, obj: User) -> str:
+        """A ban by the admin's red cross and the word, other accounts by its green tick: a
+        boolean "banned" column would mark every ban with the tick that reads "all good"."""
+        icon, label = ("icon-no.svg", "Banned") if obj.is_banned else ("icon-yes.svg", "Active")
+        return format_html('<img src="{}" alt=""> {}', static(f"admin/img/{icon}"), label)
 
     @admin.display(description="sessions and audit trail")
     def links(self, obj: User) -> str:
@@ -222,11 +226,15 @@ class UserAdmin(admin.ModelAdmin):
             _changelist_url(AuditEvent, subject_uuid=obj.pk),
         )
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        actor = request.user
+        actor = _actor(request)
 
-        class BoundForm(form_class):
+        # The admin's form class for this request, bound to its actor: a base that mypy
+        # cannot know before run time.
+        class BoundForm(form_class):  # type: ignore[misc,valid-type]
             def __init__(self, *args: Any, **kw: Any) -> None:
                 super().__init__(*args, actor=actor, **kw)
 
@@ -246,7 +254,9 @@ class UserAdmin(admin.ModelAdmin):
     def has_revoke_sessions_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(REVOKE_SESSIONS_PERMISSION)
 
-    def save_model(self, request: HttpRequest, obj: User, form: UserAdminForm, change: bool):
+    def save_model(
+        self, request: HttpRequest, obj: User, form: UserAdminForm, change: bool
+    ) -> None:
         role = obj.role
         obj.role = form.original_role  # the role changes only through the moderation flow
         changed = [name for name in form.changed_data if name != "role"]
@@ -260,7 +270,7 @@ class UserAdmin(admin.ModelAdmin):
             )
         if role != form.original_role:
             moderation.user_role_set(
-                actor=request.user, user=obj, role=role, origin=_origin(request)
+                actor=_actor(request), user=obj, role=role, origin=_origin(request)
             )
             obj.role = role
 
@@ -271,7 +281,7 @@ class UserAdmin(admin.ModelAdmin):
             request,
             list(queryset),
             lambda user: moderation.user_ban(
-                actor=request.user, user=user, reason="admin action", origin=_origin(request)
+                actor=_actor(request), user=user, reason="admin action", origin=_origin(request)
             ),
             "Banned",
         )
@@ -283,7 +293,7 @@ class UserAdmin(admin.ModelAdmin):
             request,
             list(queryset),
             lambda user: moderation.user_unban(
-                actor=request.user, user=user, origin=_origin(request)
+                actor=_actor(request), user=user, origin=_origin(request)
             ),
             "Unbanned",
         )
@@ -297,7 +307,7 @@ class UserAdmin(admin.ModelAdmin):
             request,
             list(queryset),
             lambda user: moderation.sign_ins_revoke_all(
-                actor=request.user, user=user, origin=_origin(request)
+                actor=_actor(request), user=user, origin=_origin(request)
             ),
             "Revoked every session",
         )
@@ -342,7 +352,7 @@ class SignInAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     ordering = ["-created_at"]
     actions = ["revoke_sign_ins"]
-    fields = [
+    fields = readonly_fields = (
         "id",
         "user",
         "created_at",
@@ -351,8 +361,7 @@ class SignInAdmin(ReadOnlyAdmin):
         "user_agent",
         "revoked_at",
         "revoked_reason",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(boolean=True, description="live")
     def is_live(self, obj: SignIn) -> bool:
@@ -370,7 +379,7 @@ class SignInAdmin(ReadOnlyAdmin):
         for sign_in in queryset.select_related("user"):
             try:
                 revoked += moderation.sign_in_revoke(
-                    actor=request.user, sign_in=sign_in, origin=_origin(request)
+                    actor=_actor(request), sign_in=sign_in, origin=_origin(request)
                 )
             except ServiceError as exc:
                 refused.append(f"{sign_in.user}: {exc.message}")
@@ -387,7 +396,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["subject__address", "subject__username", "actor__username", "ip_address"]
     list_select_related = ["actor", "subject"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = readonly_fields = (
         "created_at",
         "action",
         "actor",
@@ -397,8 +406,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "ip_address",
         "user_agent",
         "detail",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description="actor", ordering="actor")
     def actor_display(self, obj: AuditEvent) -> str:

@@ -40,6 +40,13 @@ class Origin:
 COMMAND = Origin()
 
 
+def admin_actor(request: HttpRequest) -> User:
+    """The staff member behind an admin-site request: the site lets no one else that far."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def admin_origin(request: HttpRequest) -> Origin:
     """The origin of a change made in the admin site: the staff member's address and browser."""
     return Origin(

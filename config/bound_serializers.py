@@ -31,7 +31,8 @@ def bound_representation(
         if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
             # DRF asks for the current time zone on every value (a context-local look-up);
             # the API never activates one, so the default time zone is every request's.
-            field.timezone = field.default_timezone()
+            # (A tzinfo, or None without USE_TZ; djangorestframework-stubs say a str.)
+            field.timezone = field.default_timezone()  # type: ignore[assignment]
     fields = [
         (name, field.source_attrs, field.to_representation)
         for name, field in bound.items()

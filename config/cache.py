@@ -53,9 +53,10 @@ def redis_client() -> Redis | None:
         return None
     made_after, client = getattr(cache, "_script_client", (None, None))
     if made_after != _forks:
-        pool = cache._cache.get_client(write=True).connection_pool
+        # RedisCache's client holder (_cache) is private: django-stubs leave it out.
+        pool = cache._cache.get_client(write=True).connection_pool  # type: ignore[attr-defined]
         client = Redis(connection_pool=pool, single_connection_client=True)
-        cache._script_client = (_forks, client)
+        cache._script_client = (_forks, client)  # type: ignore[attr-defined]
     return client
 
 
@@ -77,7 +78,7 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote_name = connection.ops.quote_name
-        table = quote_name(self._table)
+        table = quote_name(self._table)  # type: ignore[attr-defined]  # private: not in the stubs
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         expression = models.Expression(output_field=models.DateTimeField())
         converters = connection.ops.get_db_converters(expression) + (

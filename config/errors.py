@@ -118,8 +118,9 @@ def _error_response(exc: Exception, context: dict) -> Response | None:
     exc = _counted_if_refused_early(exc, context)
     if isinstance(exc, ServiceError):
         headers = {}
-        if getattr(exc, "retry_after", None):
-            headers["Retry-After"] = str(exc.retry_after)
+        retry_after = getattr(exc, "retry_after", None)  # TooManyNewAccounts's
+        if retry_after:
+            headers["Retry-After"] = str(retry_after)
         return Response(error_body(exc.status, exc.message), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -139,8 +140,10 @@ def _error_response(exc: Exception, context: dict) -> Response | None:
         body = error_body(status, messages, errors)
     else:
         body = error_body(status, _message_of(exc.detail))
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait))
+    # Throttled.__init__ sets ``wait``; djangorestframework-stubs leave it out.
+    wait = exc.wait if isinstance(exc, exceptions.Throttled) else None  # type: ignore[attr-defined]
+    if wait is not None:
+        headers["Retry-After"] = str(int(wait))
     if status == HTTPStatus.UNAUTHORIZED:
         authenticator = context["request"].successful_authenticator or next(
             iter(context["request"].authenticators), None

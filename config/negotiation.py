@@ -26,7 +26,8 @@ class JsonFirstNegotiation(DefaultContentNegotiation):
     header is one of ``_JSON_ACCEPTS``, and no format is named.
     """
 
-    def select_renderer(
+    # DRF passes the view's list of renderers; its stub widens that to any Iterable.
+    def select_renderer(  # type: ignore[override]
         self, request: Any, renderers: list[BaseRenderer], format_suffix: str | None = None
     ) -> tuple[BaseRenderer, str]:
         json_first = bool(renderers) and renderers[0].media_type == JSON

@@ -41,7 +41,8 @@ def current_request_id() -> str | None:
 def _user_id(request: HttpRequest) -> str | None:
     """The authenticated user's id, without triggering a session look-up of our own."""
     user = request.__dict__.get("user")
-    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+    # django-stubs leave out LazyObject._wrapped, which holds ``empty`` until evaluated.
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:  # type: ignore[attr-defined]
         return None
     if user is None or not getattr(user, "is_authenticated", False):
         return None
@@ -68,7 +69,6 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # META, not request.headers, which would copy every header into a new mapping.
         request_id = request_id_from(request.META.get(_REQUEST_ID_META))
-        request.request_id = request_id
         reset = _request_id.set(request_id)
         started = time.monotonic()
         try:

@@ -53,7 +53,9 @@ class ErrorSerializer(serializers.Serializer):
     statusCode = serializers.IntegerField(help_text="The HTTP status, repeated.")
     message = ErrorMessageField()
     error = serializers.CharField(help_text="The HTTP reason phrase of the status.")
-    errors = serializers.DictField(
+    # The contract's name. DRF moves declared fields off the class, so Serializer.errors
+    # is not shadowed; the stubs see a class attribute.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation errors only: each offending field and its messages.",
@@ -80,23 +82,25 @@ def error_response(description: str, *examples: OpenApiExample) -> OpenApiRespon
 
 
 # The responses every operation of a kind can give: (status, description, example message).
-_ALWAYS = [
+# (status, description, the example's message; None: a validation error's list)
+_CommonError = tuple[int, str, str | None]
+_ALWAYS: list[_CommonError] = [
     (429, "Rate limited; `Retry-After` says when to try again.", "Too many requests"),
     (503, "A backing service (database or cache) is down.", "The database is unavailable"),
 ]
-_AUTHENTICATED = [
+_AUTHENTICATED: list[_CommonError] = [
     (401, "Missing, invalid, expired or revoked token.", "Invalid or expired token"),
     (403, "Not allowed (banned account, cookie request from a disallowed Origin).", "Forbidden"),
 ]
-_WITH_BODY = [
+_WITH_BODY: list[_CommonError] = [
     (400, "Malformed body: `message` lists the problems, `errors` maps them to fields.", None),
     (413, "Body too large.", "Request body is too large"),
     (415, "Body is not JSON.", 'Unsupported media type "text/plain" in request.'),
 ]
-_WITH_PARAMETERS = [
+_WITH_PARAMETERS: list[_CommonError] = [
     (400, "Malformed parameter.", None),
 ]
-_WITH_PATH_PARAMETERS = [(404, "Not found.", "Not found")]
+_WITH_PATH_PARAMETERS: list[_CommonError] = [(404, "Not found.", "Not found")]
 
 
 def _error_content(status: int, message: Any) -> dict:

@@ -34,8 +34,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
+from django_ratelimit import ALL
 from django_ratelimit.core import (
-    ALL,
     EXPIRATION_FUDGE,
     _get_window,
     _make_cache_key,

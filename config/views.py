@@ -2,6 +2,7 @@
 rate-limited front of the admin sign-in."""
 
 from http import HTTPStatus
+from typing import Any
 
 from django.contrib import admin
 from django.core.cache import cache
@@ -94,7 +95,7 @@ def not_found(request: HttpRequest) -> JsonResponse:
     return error_response(HTTPStatus.NOT_FOUND, "Not found")
 
 
-def admin_login(request: HttpRequest, **kwargs) -> HttpResponse:
+def admin_login(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     """The admin site's sign-in, with its attempts limited per client address.
 
     django-axes additionally locks a username or an address out after repeated failures.

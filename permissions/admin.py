@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backoffice.moderation import admin_origin
+from backoffice.moderation import admin_actor, admin_origin
 from permissions import jurisdictions
 from permissions.models import BlockedJurisdiction
 
@@ -38,12 +38,12 @@ class BlockedJurisdictionAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: BlockedJurisdiction, form: Any, change: bool
     ) -> None:
         jurisdictions.jurisdiction_save(
-            actor=request.user, jurisdiction=obj, origin=admin_origin(request)
+            actor=admin_actor(request), jurisdiction=obj, origin=admin_origin(request)
         )
 
     def delete_model(self, request: HttpRequest, obj: BlockedJurisdiction) -> None:
         jurisdictions.jurisdiction_unblock(
-            actor=request.user, code=obj.code, origin=admin_origin(request)
+            actor=admin_actor(request), code=obj.code, origin=admin_origin(request)
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:

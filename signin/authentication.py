@@ -50,7 +50,8 @@ def _verified_access_token(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uu
     with time: it is checked again on every use, on a claim verified to be a usable time.
     Revocation is not in the token.
     """
-    token = AccessToken(raw_token)
+    # simplejwt annotates the encoded token as a Token; it is the JWT's bytes.
+    token = AccessToken(raw_token)  # type: ignore[arg-type]
     return token, token_sign_in_id(token), token_user_id(token)
 
 
@@ -67,9 +68,9 @@ def user_of_sign_in(
         shape, row = cached.values
         # An entry written by a release with other User fields (during a deploy) is a miss.
         if shape == USER_ATTNAMES:
-            user = User.from_db(DEFAULT_DB_ALIAS, USER_ATTNAMES, row)
-            if user.pk == user_id:
-                return user
+            cached_user = User.from_db(DEFAULT_DB_ALIAS, USER_ATTNAMES, row)
+            if cached_user.pk == user_id:
+                return cached_user
     user = user_of_live_sign_in(sign_in_id=sign_in_id, user_id=user_id, now=timezone.now())
     if user is not None and cached.generation is not None:
         sign_in_cache.store(
@@ -99,7 +100,9 @@ class AccessTokenAuthentication(JWTAuthentication):
         # The verified token's ids, parsed once per worker with the token.
         self._ids: tuple[AccessToken, uuid.UUID, uuid.UUID] | None = None
 
-    def authenticate(self, request: Request) -> tuple[User, AccessToken] | None:
+    # simplejwt's annotation is a type variable of the return alone, which no override
+    # can satisfy; DRF asks for (user, auth) or None.
+    def authenticate(self, request: Request) -> tuple[User, AccessToken] | None:  # type: ignore[override]
         raw_token, from_cookie = self._raw_token(request)
         if raw_token is None:
             return None
@@ -149,3 +152,10 @@ class AccessTokenAuthentication(JWTAuthentication):
                 return raw, False
         cookie = request.COOKIES.get(settings.AUTH_COOKIE_NAME)
         return (cookie.encode(), True) if cookie else (None, False)
+
+
+def signed_in(request: Request) -> tuple[User, AccessToken]:
+    """The account and access token of a request this authentication accepted."""
+    user, token = request.user, request.auth
+    assert isinstance(user, User) and isinstance(token, AccessToken)
+    return user, token

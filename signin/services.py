@@ -156,10 +156,10 @@ def _account_create(address: str, now: datetime) -> tuple[User, bool]:
             )
         return user, True
     except IntegrityError:
-        user = user_signed_in_now(address=address, now=now)
-        if user is None:  # the other sign-in's account is gone already (deleted)
+        existing = user_signed_in_now(address=address, now=now)
+        if existing is None:  # the other sign-in's account is gone already (deleted)
             raise
-        return user, False
+        return existing, False
 
 
 def _new_account_allow(ip_address: str | None) -> None:
@@ -241,7 +241,8 @@ def token_refresh(
     """
     now = now or timezone.now()
     try:
-        refresh = RefreshToken(raw_refresh_token)
+        # simplejwt annotates the encoded token as a Token; it is the JWT's text.
+        refresh = RefreshToken(raw_refresh_token)  # type: ignore[arg-type]
     except TokenError:
         raise TokenRejected() from None
     sign_in_id, user_id = token_sign_in_id(refresh), token_user_id(refresh)
@@ -302,12 +303,15 @@ def sign_ins_revoke(
     """Revoke the current sign-in, every other one, or all of them; returns how many."""
     now = now or timezone.now()
     active = SignIn.objects.filter(user=user, revoked_at__isnull=True)
-    if scope == RevokeScope.CURRENT:
-        active = active.filter(pk=current_sign_in_id)
-    elif scope == RevokeScope.OTHERS:
-        active = active.exclude(pk=current_sign_in_id)
-    elif scope != RevokeScope.GLOBAL:
+    if scope not in RevokeScope.ALL:
         raise ValueError(f"unknown scope {scope!r}")
+    if scope != RevokeScope.GLOBAL:
+        if current_sign_in_id is None:
+            raise ValueError(f"scope {scope!r} needs the current sign-in")
+        if scope == RevokeScope.CURRENT:
+            active = active.filter(pk=current_sign_in_id)
+        else:
+            active = active.exclude(pk=current_sign_in_id)
     revoked = active.update(revoked_at=now, revoked_reason=reason)
     if revoked:
         sign_in_cache.account_changed(user.pk)

@@ -56,6 +56,7 @@ from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
+from redis import Redis
 from redis.exceptions import RedisError
 
 from accounts.models import PendingInvalidation, SignIn, User
@@ -132,6 +133,13 @@ def _enabled() -> bool:
     return settings.SIGN_IN_CACHE_SECONDS > 0 and uses_redis()
 
 
+def _redis() -> Redis:
+    """The request path's Redis client; called only when ``_enabled()``: on Redis."""
+    client = redis_client()
+    assert client is not None
+    return client
+
+
 # The cache is passed in: ``caches["default"]`` is a context-local look-up, once is enough.
 def _generation_key(user_id: uuid.UUID, cache: BaseCache) -> str:
     return cache.make_key(f"signin-cache:generation:{user_id}")
@@ -152,7 +160,7 @@ def lookup(
     if not _enabled():
         return _NOTHING
     try:
-        client, cache = redis_client(), caches["default"]
+        client, cache = _redis(), caches["default"]
         if _lookup_script is None:
             _lookup_script = client.register_script(_LOOKUP_SCRIPT)
         generation, entry, *counts = _lookup_script(
@@ -190,7 +198,7 @@ def store(*, sign_in_id: uuid.UUID, generation: bytes, values: tuple[Any, ...]) 
     entry = generation + b"|" + pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
     try:
         key = _entry_key(sign_in_id, caches["default"])
-        redis_client().set(key, entry, ex=settings.SIGN_IN_CACHE_SECONDS)
+        _redis().set(key, entry, ex=settings.SIGN_IN_CACHE_SECONDS)
     except RedisError as exc:
         logger.warning("sign-in cache fill failed: %s", exc)
 
@@ -202,14 +210,14 @@ def account_changed(user_id: uuid.UUID) -> None:
         return
     key = _generation_key(user_id, caches["default"])
     try:
-        redis_client().set(key, _BUSY, ex=_BUSY_SECONDS)
+        _redis().set(key, _BUSY, ex=_BUSY_SECONDS)
     except RedisError as exc:
         logger.warning("sign-in cache invalidation of %s pending: %s", user_id, exc)
         PendingInvalidation.objects.create(user_id=user_id)
 
     def _drop() -> None:
         try:
-            redis_client().delete(key)
+            _redis().delete(key)
         except RedisError as exc:
             logger.warning("sign-in cache invalidation of %s failed: %s", user_id, exc)
 
@@ -230,7 +238,7 @@ def pending_invalidate() -> set[uuid.UUID]:
         return set()
     user_ids = {user_id for _, user_id in rows}
     try:
-        client, cache = redis_client(), caches["default"]
+        client, cache = _redis(), caches["default"]
         if _invalidate_script is None:
             _invalidate_script = client.register_script(_INVALIDATE_SCRIPT)
         _invalidate_script(

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 from accounts.models import SignIn, UsedSignInProof, User
 
@@ -16,11 +16,18 @@ _USER_FIELDS = User._meta.concrete_fields
 USER_ATTNAMES = tuple(field.attname for field in _USER_FIELDS)
 
 
-def _name(model: type, field_name: str | None = None) -> str:
+def _name(model: type[models.Model], field_name: str | None = None) -> str:
     """A model's table, or one of its fields' column, quoted."""
     if field_name is None:
         return connection.ops.quote_name(model._meta.db_table)
-    return connection.ops.quote_name(model._meta.get_field(field_name).column)
+    return connection.ops.quote_name(_column_field(model, field_name).column)
+
+
+def _column_field(model: type[models.Model], field_name: str) -> models.Field:
+    """One of the columns of ``model``'s table (not a relation's far side)."""
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 def _user_columns(alias: str = "") -> str:
@@ -77,7 +84,7 @@ def _user_from(sql: str, params: list) -> User | None:
 
 
 def _when(field_name: str, value: datetime) -> Any:
-    return SignIn._meta.get_field(field_name).get_db_prep_value(value, connection)
+    return _column_field(SignIn, field_name).get_db_prep_value(value, connection)
 
 
 def user_of_live_sign_in(

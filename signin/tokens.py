@@ -83,7 +83,8 @@ class AccessToken(_CheckedClaims, simplejwt_tokens.AccessToken):
     """The token of every authenticated request."""
 
 
-class RefreshToken(_CheckedClaims, simplejwt_tokens.RefreshToken):
+# simplejwt's own RefreshToken has two bases that annotate for_user differently.
+class RefreshToken(_CheckedClaims, simplejwt_tokens.RefreshToken):  # type: ignore[misc]
     """The token of ``POST /auth/refresh``; mints the pair's access token too."""
 
     access_token_class = AccessToken

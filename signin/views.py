@@ -12,6 +12,7 @@ from config.bound_serializers import bound_representation, bound_validation
 from config.client import client_ip
 from config.ratelimit import ADDRESS, WALLET, RateLimit
 from signin import flows, services
+from signin.authentication import signed_in
 from signin.schema import login_schema, logout_schema, refresh_schema
 from signin.serializers import RefreshInputSerializer, SignInUserSerializer
 from signin.tokens import token_sign_in_id
@@ -106,9 +107,10 @@ class LogoutApi(APIView):
         # A plain dict, so that an empty ``?scope=`` is refused rather than read as absent.
         query = self.QuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
+        user, token = signed_in(request)
         services.sign_out(
-            user=request.user,
-            current_sign_in_id=token_sign_in_id(request.auth),
+            user=user,
+            current_sign_in_id=token_sign_in_id(token),
             scope=query.validated_data["scope"],
             ip_address=client_ip(request),
             user_agent=user_agent(request),

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from tests.clients import RoutedClientHandler, RoutedForceAuthClientHandler
+from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
 
 
@@ -43,7 +44,7 @@ def sign_in(api_client, db):
 @pytest.fixture
 def auth_client(wallet, sign_in):
     """An APIClient authenticated by Bearer token as a freshly signed-in wallet."""
-    client = APIClient()
+    client = SignedInClient()
     body = sign_in(wallet, client)
     client.cookies.clear()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['token']}")

@@ -1,5 +1,7 @@
 """Tokens signed with the service's real key but with claims of the wrong type or shape."""
 
+from collections.abc import Mapping
+
 import jwt
 from django.conf import settings
 
@@ -35,7 +37,7 @@ MALFORMED_CLAIMS: dict[str, dict[str, object]] = {
 }
 
 
-def resigned(token: str, changes: dict[str, object]) -> str:
+def resigned(token: str, changes: Mapping[str, object]) -> str:
     """``token`` with ``changes`` to its claims, signed again with the signing key.
 
     A callable value is called with the original claims.

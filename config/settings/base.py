@@ -9,6 +9,7 @@ modules imported at the end add their own settings and import nothing from here.
 """
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -53,7 +54,7 @@ LOCAL_APPS = [
     "permissions",
     "backoffice",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+INSTALLED_APPS: list[str] = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # --- Middleware: two chains ---------------------------------------------------------------
 # The JSON API uses no sessions, CSRF, messages or admin authentication (its views are
@@ -61,7 +62,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # config/handlers.py sends admin and static paths through ADMIN_MIDDLEWARE, every other
 # path through API_MIDDLEWARE. MIDDLEWARE (Django's own handler, the test client) is the
 # admin chain.
-API_MIDDLEWARE = [
+API_MIDDLEWARE: list[str] = [
     # First, so that every response (errors included) is logged and carries X-Request-ID.
     "config.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -75,7 +76,7 @@ API_MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ApiResponseMiddleware",
 ]
-ADMIN_MIDDLEWARE = [
+ADMIN_MIDDLEWARE: list[str] = [
     "config.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.AdminContentSecurityPolicyMiddleware",
@@ -133,15 +134,16 @@ if DATABASE_URL:
 else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
+        "NAME": str(BASE_DIR / "db.sqlite3"),
         # IMMEDIATE transactions queue writers behind SQLite's lock instead of failing
         # with "database is locked" when several workers write at once.
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
-DATABASES = {"default": _database}
+DATABASES: dict[str, dj_database_url.DBConfig] = {"default": _database}
 
 # --- Cache (rate-limit counters, the sign-in cache): shared by every process --------------
 REDIS_URL = env_optional("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -176,11 +178,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Django REST framework -----------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["signin.authentication.AccessTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -205,7 +206,7 @@ if PRODUCTION:
     require_strong_key("JWT_SIGNING_KEY", _JWT_SIGNING_KEY)
 # A sign-in's absolute lifetime, fixed when it starts: refreshing never extends it.
 SESSION_LIFETIME = timedelta(seconds=env_int("SESSION_LIFETIME_SECONDS", 30 * 24 * 3600))
-SIMPLE_JWT = {
+SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
     "ALGORITHM": "HS256",

@@ -5,7 +5,8 @@ the embedded default and on PostgreSQL + Redis.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, DATABASES
+from config.settings.base import DATABASES
+from config.settings.environment import BASE_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,5 +1,7 @@
 """The audit trail: what each event records, append-only, and scrubbing on deletion."""
 
+from typing import Any
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -10,7 +12,7 @@ from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
 
-UA = {"HTTP_USER_AGENT": "pytest-browser/1.0"}
+UA: dict[str, Any] = {"HTTP_USER_AGENT": "pytest-browser/1.0"}
 
 
 def _login(wallet: Wallet, body: dict | None = None):
@@ -41,13 +43,13 @@ def test_failed_sign_ins_are_recorded_with_reason_although_rolled_back():
     replayed = wallet.login_body()
     assert _login(wallet, replayed).status_code == 201
     assert _login(wallet, replayed).status_code == 401
-    last = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).first()
+    last = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).latest("created_at", "id")
     assert last.detail["reason"] == "Signature has already been used"
     assert last.subject == User.objects.get(address=wallet.address)
 
     stale = wallet.login_body(timestamp_ms=1_000)
     assert _login(wallet, stale).status_code == 401
-    last = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).first()
+    last = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).latest("created_at", "id")
     assert last.detail["reason"] == "Timestamp is outside the allowed window"
 
 
@@ -63,7 +65,7 @@ def test_banned_sign_in_is_recorded_as_failure():
 def test_logout_is_recorded(auth_client, wallet):
     assert auth_client.post("/auth/logout?scope=global", **UA).status_code == 201
     event = AuditEvent.objects.get(action=AuditAction.LOGOUT)
-    assert event.actor.address == wallet.address
+    assert event.actor == User.objects.get(address=wallet.address)
     assert event.detail == {"scope": "global", "revoked": 1}
     assert event.user_agent == "pytest-browser/1.0"
 
@@ -84,7 +86,7 @@ def test_refresh_reuse_is_recorded(sign_in, wallet):
         == 401
     )
     event = AuditEvent.objects.get(action=AuditAction.REFRESH_REUSED)
-    assert event.subject.address == wallet.address
+    assert event.subject == User.objects.get(address=wallet.address)
     assert event.detail["reason"] == "refresh_reuse"
     # A normal refresh is not an event worth an entry.
     assert AuditEvent.objects.filter(action__startswith="sign_in.refresh").count() == 1

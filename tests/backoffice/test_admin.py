@@ -55,10 +55,11 @@ def test_plain_users_and_anonymous_are_kept_out(user):
 
 
 def test_admin_lists_searches_and_filters_users(admin_user):
-    target = User.objects.create(address=Wallet().address, username="alice")
+    address = Wallet().address
+    target = User.objects.create(address=address, username="alice")
     User.objects.create(address=Wallet().address)
     client = _staff_client(admin_user)
-    page = client.get(USERS, {"q": target.address})
+    page = client.get(USERS, {"q": address})
     assert page.status_code == 200
     assert list(page.context["cl"].result_list) == [target]
     assert list(client.get(USERS, {"q": "ALICE"}).context["cl"].result_list) == [target]
@@ -67,8 +68,27 @@ def test_admin_lists_searches_and_filters_users(admin_user):
     assert list(staff) == [admin_user]
     assert client.get(USERS, {"is_banned__exact": "1"}).context["cl"].result_count == 0
     content = page.content.decode()
-    for column in ("Address", "Username", "Role", "Banned", "Last login"):
+    for column in ("Address", "Username", "Role", "Status", "Last login"):
         assert column in content
+
+
+def _rows(page) -> list[str]:
+    """The change list's result rows, as HTML, in the order of ``cl.result_list``."""
+    body = page.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return body.split("</tr>")[:-1]
+
+
+def test_user_list_marks_a_ban_with_a_red_cross_and_the_word(admin_user):
+    banned = User.objects.create(address=Wallet().address, username="mallory", is_banned=True)
+    active = User.objects.create(address=Wallet().address, username="alice")
+    page = _staff_client(admin_user).get(USERS)
+    rows = {
+        user.pk: row for user, row in zip(page.context["cl"].result_list, _rows(page), strict=True)
+    }
+    assert "icon-no.svg" in rows[banned.pk] and "Banned" in rows[banned.pk]
+    assert "icon-yes.svg" not in rows[banned.pk]
+    assert "icon-yes.svg" in rows[active.pk] and "Active" in rows[active.pk]
+    assert "icon-no.svg" not in rows[active.pk]
 
 
 def test_admin_sees_a_user_read_only_and_cannot_change_roles_by_form(admin_user, user):
@@ -256,7 +276,7 @@ def test_sessions_page_lists_and_revokes_one_sign_in(admin_user, sign_in):
     page = client.get(SIGN_INS, {"user__id__exact": str(target.pk), "state": "live"})
     assert page.status_code == 200
     assert page.context["cl"].result_count == 2
-    one = SignIn.objects.filter(user=target).first()
+    one = SignIn.objects.filter(user=target).earliest("created_at")
     client.post(SIGN_INS, {"action": "revoke_sign_ins", "_selected_action": [str(one.pk)]})
     assert sorted([_bearer_status(first["token"]), _bearer_status(second["token"])]) == [200, 401]
     assert client.get(SIGN_INS, {"state": "live"}).context["cl"].result_count == 1

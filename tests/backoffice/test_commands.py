@@ -50,8 +50,9 @@ def test_create_super_admin_creates_then_promotes():
     assert "Created super-admin" in _run("create_super_admin", address)
     user = User.objects.get(address=address)
     assert user.role == Role.SUPER_ADMIN and not user.has_usable_password()
-    existing = User.objects.create(address=Wallet().address)
-    assert "Promoted super-admin" in _run("create_super_admin", existing.address)
+    existing_address = Wallet().address
+    existing = User.objects.create(address=existing_address)
+    assert "Promoted super-admin" in _run("create_super_admin", existing_address)
     existing.refresh_from_db()
     assert existing.role == Role.SUPER_ADMIN
     event = AuditEvent.objects.filter(action=AuditAction.ROLE_CHANGED, subject=existing).get()

@@ -1,10 +1,13 @@
-"""The staff flows of accounts/moderation.py, and their effect on the API."""
+"""The staff flows of backoffice/moderation.py, and their effect on the API."""
 
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.exceptions import LastSuperAdmin, UserNotFound
 from accounts.models import AuditAction, AuditEvent, Role, SignIn, User
 from backoffice import moderation
+from core.errors import ServiceError
+from permissions.exceptions import InvalidRole, NotAllowed
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +58,7 @@ def test_unban_lets_the_wallet_sign_in_again(sign_in, admin_user):
 
 
 def test_admin_cannot_ban_staff(admin_user, super_admin):
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(NotAllowed):
         moderation.user_ban(actor=admin_user, user=super_admin)
     super_admin.refresh_from_db()
     assert not super_admin.is_banned
@@ -63,7 +66,7 @@ def test_admin_cannot_ban_staff(admin_user, super_admin):
 
 
 def test_role_changes_only_by_super_admins(admin_user, super_admin, user):
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(NotAllowed):
         moderation.user_role_set(actor=admin_user, user=user, role=Role.ADMIN)
     assert moderation.user_role_set(actor=super_admin, user=user, role=Role.ADMIN) is True
     user.refresh_from_db()
@@ -75,16 +78,16 @@ def test_role_changes_only_by_super_admins(admin_user, super_admin, user):
 
 
 def test_last_super_admin_cannot_be_demoted(super_admin):
-    with pytest.raises(moderation.LastSuperAdmin):
+    with pytest.raises(LastSuperAdmin):
         moderation.user_role_set(actor=super_admin, user=super_admin, role=Role.ADMIN)
     other = User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN)
     moderation.user_role_set(actor=other, user=super_admin, role=Role.ADMIN)
-    with pytest.raises(moderation.LastSuperAdmin):
+    with pytest.raises(LastSuperAdmin):
         moderation.user_role_set(actor=None, user=other, role=Role.USER)
 
 
 def test_unknown_role_is_refused(super_admin, user):
-    with pytest.raises(moderation.InvalidRole):
+    with pytest.raises(InvalidRole):
         moderation.user_role_set(actor=super_admin, user=user, role="god")
 
 
@@ -102,7 +105,7 @@ def test_revoke_all_sessions_keeps_the_account_usable(sign_in, admin_user):
 def test_revoke_one_sign_in(sign_in, admin_user):
     wallet = Wallet()
     first, second = sign_in(wallet, APIClient()), sign_in(wallet, APIClient())
-    target = SignIn.objects.filter(user__address=wallet.address).first()
+    target = SignIn.objects.filter(user__address=wallet.address).earliest("created_at")
     assert moderation.sign_in_revoke(actor=admin_user, sign_in=target) is True
     assert moderation.sign_in_revoke(actor=admin_user, sign_in=target) is False
     statuses = sorted(
@@ -116,7 +119,7 @@ def test_user_resolve_by_address_uuid_and_username(user):
     user.save()
     for identifier in (user.address, str(user.pk), "alice_1", " ALICE_1 "):
         assert moderation.user_resolve(identifier=identifier) == user
-    with pytest.raises(moderation.UserNotFound):
+    with pytest.raises(UserNotFound):
         moderation.user_resolve(identifier="nobody")
 
 
@@ -124,8 +127,9 @@ def test_super_admin_ensure_creates_or_promotes():
     address = Wallet().address
     user, created = moderation.super_admin_ensure(address=address)
     assert created and user.role == Role.SUPER_ADMIN and not user.has_usable_password()
-    existing = User.objects.create(address=Wallet().address)
-    promoted, created = moderation.super_admin_ensure(address=existing.address)
+    existing_address = Wallet().address
+    existing = User.objects.create(address=existing_address)
+    promoted, created = moderation.super_admin_ensure(address=existing_address)
     assert not created and promoted.pk == existing.pk and promoted.role == Role.SUPER_ADMIN
-    with pytest.raises(moderation.ServiceError):
+    with pytest.raises(ServiceError):
         moderation.super_admin_ensure(address="not-a-wallet")

@@ -79,12 +79,17 @@ def test_a_forked_process_gets_its_own_redis_connection():
     from config.cache import redis_client
 
     parent = redis_client()
-    assert parent.ping()
+    assert parent is not None and parent.ping()
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child reports through the pipe
         client = redis_client()
-        ok = client is not parent and client.connection is not parent.connection and client.ping()
+        ok = (
+            client is not None
+            and client is not parent
+            and client.connection is not parent.connection
+            and client.ping()
+        )
         os.write(write, b"1" if ok else b"0")
         os._exit(0)
     os.waitpid(child, 0)
@@ -102,10 +107,11 @@ def test_the_scripts_client_reconnects_once_redis_has_closed_its_connection():
     from config.cache import redis_client
 
     client = redis_client()
+    assert client is not None
     connection_id = client.client_id()
     admin = redis.Redis.from_url(os.environ["REDIS_URL"])
     try:
-        assert admin.client_kill_filter(_id=connection_id) == 1
+        assert admin.client_kill_filter(_id=str(connection_id)) == 1
     finally:
         admin.close()
     assert client.ping()

@@ -322,7 +322,8 @@ def test_redis_counts_every_limit_in_one_pipeline_on_django_ratelimits_keys():
     # django-ratelimit reads the very same counters, so both paths count together.
     usage = get_usage(None, group="account", key=lambda _g, _r: "k1", rate="5/m")
     assert usage["count"] == 4
-    client = cache._cache.get_client(write=False)
+    # RedisCache's client holder (_cache) is private: django-stubs leave it out.
+    client = cache._cache.get_client(write=False)  # type: ignore[attr-defined]
     keys = client.keys("*rl:*")
     assert len(keys) == 2
     assert all(0 < client.ttl(key) <= 60 + EXPIRATION_FUDGE for key in keys)

@@ -84,9 +84,11 @@ def two_servers():
     ]
     try:
         for port, server in zip(ports, servers, strict=True):
-            for _ in range(100):  # up to ~20 s for the server to answer
+            # Polled: the server is another process, starting on the real clock; there is
+            # no clock to inject, only its first answer to wait for (up to ~20 s).
+            for _ in range(100):
                 if server.poll() is not None:
-                    pytest.fail(f"server on {port} exited: {server.stderr.read().decode()}")
+                    pytest.fail(f"server on {port} exited: {server.communicate()[1].decode()}")
                 try:
                     _request(port, "/health")
                     break

@@ -1,7 +1,9 @@
-"""Production hardening: check --deploy is clean, security headers, the admin's CSP, Argon2."""
+"""Production hardening: check --deploy is clean, security headers, the admin's CSP (and the
+favicon it allows), Argon2."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -77,6 +79,21 @@ def test_admin_pages_have_a_content_security_policy(settings):
     assert policy == settings.ADMIN_CONTENT_SECURITY_POLICY
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_admin_pages_link_a_favicon_their_policy_allows():
+    """Without the link browsers ask for /favicon.ico, which is the API's JSON 404."""
+    page = Client().get("/admin/login/")
+    link = re.search(r'<link rel="icon" href="([^"]+)">', page.content.decode())
+    assert link, "the admin pages link a favicon"
+    assert link[1].startswith("/static/")  # this origin: the policy's img-src 'self'
+    assert "img-src 'self'" in page["Content-Security-Policy"]
+    icon = Client().get(link[1])
+    assert icon.status_code == 200
+    assert icon["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert icon.getvalue()[:4] == b"\x00\x00\x01\x00"  # an icon file
+    icon.close()
 
 
 def test_staff_passwords_hash_with_argon2(settings):

@@ -125,4 +125,5 @@ def test_staff_bans_a_user_in_the_browser_and_the_api_refuses_its_token(live_ser
     assert body == {"statusCode": 401, "message": "Token has been revoked", "error": "Unauthorized"}
     assert _api(live_server.url, "POST", "/auth/login", wallet.login_body())[0] == 403
     ban = AuditEvent.objects.get(action=AuditAction.USER_BANNED)
-    assert ban.actor.username == "moderator" and ban.detail["via"] == "admin"
+    assert ban.actor is not None and ban.actor.username == "moderator"
+    assert ban.detail["via"] == "admin"

@@ -1,5 +1,7 @@
 """Blocked jurisdictions in the admin site: super-admins edit (audited), admins only look."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:permissions_blockedjurisdiction_changelist")
 ADD = reverse("admin:permissions_blockedjurisdiction_add")
-UA = {"HTTP_USER_AGENT": "staff-browser/2.0"}
+UA: dict[str, Any] = {"HTTP_USER_AGENT": "staff-browser/2.0"}
 
 
 def _staff_client(user: User) -> Client:

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from permissions.drf import InAllowedJurisdiction, IsAdmin, IsSuperAdmin
@@ -45,8 +46,8 @@ def test_classes_carry_message_and_code():
 
 def test_classes_compose():
     request = _request(User(address=Wallet().address, role=Role.ADMIN))
-    assert (IsAdmin | IsSuperAdmin)().has_permission(request, None) is True
-    assert (IsAdmin & IsSuperAdmin)().has_permission(request, None) is False
+    assert (IsAdmin | IsSuperAdmin)().has_permission(request, APIView()) is True
+    assert (IsAdmin & IsSuperAdmin)().has_permission(request, APIView()) is False
 
 
 @pytest.mark.django_db

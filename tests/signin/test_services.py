@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import SignIn, UsedSignInProof, User
-from signin import services, solana
+from signin import services, statements
 from signin.exceptions import (
     AccountBanned,
     SignatureReplayed,
@@ -17,21 +17,14 @@ from signin.exceptions import (
 )
 from signin.siws import parse_siws_message
 from tests.jwts import MALFORMED_CLAIMS, resigned
+from tests.proofs import timestamp_proof
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
 
 
 def _proof(wallet: Wallet, now, timestamp_ms: int | None = None):
-    timestamp_ms = timestamp_ms if timestamp_ms is not None else int(now.timestamp() * 1000)
-    body = wallet.login_body(timestamp_ms)
-    return services.proof_from_timestamp(
-        address=wallet.address,
-        public_key=solana.decode_public_key(wallet.address),
-        signature=solana.decode_signature(body["signature"]),
-        timestamp_ms=timestamp_ms,
-        now=now,
-    )
+    return timestamp_proof(wallet, now, timestamp_ms)
 
 
 def _sign_in(proof, now=None):
@@ -59,7 +52,7 @@ def test_first_sign_in_that_loses_the_race_for_the_account_signs_into_the_winner
     found none) and the insert: the insert fails, and the winner's account is stamped."""
     wallet, now = Wallet(), timezone.now()
     winner = User.objects.create(address=wallet.address)
-    stamp, calls = services.user_signed_in_now, []
+    stamp, calls = statements.user_signed_in_now, []
 
     def stamp_too_early_the_first_time(**kwargs):
         calls.append(kwargs)

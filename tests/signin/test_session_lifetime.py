@@ -11,20 +11,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accounts.models import SignIn
-from signin import services, solana
+from signin import services
 from signin.exceptions import TokenRejected
+from tests.proofs import timestamp_proof
 from tests.wallets import Wallet
 
 
 def _sign_in(wallet: Wallet, now):
-    timestamp_ms = int(now.timestamp() * 1000)
-    proof = services.proof_from_timestamp(
-        address=wallet.address,
-        public_key=solana.decode_public_key(wallet.address),
-        signature=solana.decode_signature(wallet.login_body(timestamp_ms)["signature"]),
-        timestamp_ms=timestamp_ms,
-        now=now,
-    )
+    proof = timestamp_proof(wallet, now)
     return services.wallet_sign_in(proof=proof, ip_address=None, user_agent="", now=now)
 
 

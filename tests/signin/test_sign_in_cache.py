@@ -8,19 +8,23 @@ tests commit for real (``transaction=True``): invalidation finishes after the co
 import contextlib
 import os
 import pickle
-import time
 import uuid
+from datetime import timedelta
+from typing import Any
 
 import pytest
 import redis
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import PendingInvalidation, Role, SignIn, User
 from backoffice import moderation
-from signin import sign_in_cache
+from signin import services, sign_in_cache
 from signin.authentication import user_of_sign_in
+from tests.proofs import timestamp_proof
+from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
 
 pytestmark = [
@@ -75,8 +79,8 @@ def _cache_unreachable(settings):
         settings.CACHES = reachable
 
 
-def _signed_in(wallet: Wallet | None = None) -> APIClient:
-    client = APIClient()
+def _signed_in(wallet: Wallet | None = None) -> SignedInClient:
+    client = SignedInClient()
     response = client.post("/auth/login", (wallet or Wallet()).login_body(), format="json")
     assert response.status_code == 201, response.content
     client.cookies.clear()
@@ -85,7 +89,7 @@ def _signed_in(wallet: Wallet | None = None) -> APIClient:
     return client
 
 
-def _served_from_cache(client: APIClient, django_assert_num_queries) -> dict:
+def _served_from_cache(client: SignedInClient, django_assert_num_queries) -> dict:
     client.get("/auth/my-profile")  # fills
     with django_assert_num_queries(0):
         response = client.get("/auth/my-profile")
@@ -93,8 +97,14 @@ def _served_from_cache(client: APIClient, django_assert_num_queries) -> dict:
     return response.json()
 
 
-def _user(client: APIClient) -> User:
+def _user(client: SignedInClient) -> User:
     return User.objects.get(pk=client.login_body["user"]["id"])
+
+
+def _cache_client() -> Any:
+    """The cache's own Redis client, for what a test reads or writes behind the module."""
+    # RedisCache's client holder (_cache) is private: django-stubs leave it out.
+    return cache._cache.get_client(write=True)  # type: ignore[attr-defined]
 
 
 def test_a_repeated_request_reads_no_database(django_assert_num_queries):
@@ -139,11 +149,13 @@ def test_a_new_sign_in_is_seen_in_the_last_login_of_other_sessions(django_assert
     wallet = Wallet()
     client = _signed_in(wallet)
     before = _served_from_cache(client, django_assert_num_queries)["lastLogin"]
-    time.sleep(1.05)  # lastLogin is shown to the second
-    _signed_in(wallet)
+    later = timezone.now() + timedelta(seconds=1)  # lastLogin is shown to the second
+    services.wallet_sign_in(
+        proof=timestamp_proof(wallet, later), ip_address=None, user_agent="", now=later
+    )
     after = client.get("/auth/my-profile").json()["lastLogin"]
     assert after != before
-    assert after == _user(client).last_login.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert after == later.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_logout_is_seen_on_the_next_request(django_assert_num_queries):
@@ -186,7 +198,7 @@ def test_deletion_is_seen_on_the_next_request(django_assert_num_queries):
     assert client.get("/auth/my-profile").status_code == 401
 
 
-def _sign_in_ids(client: APIClient) -> dict:
+def _sign_in_ids(client: SignedInClient) -> dict:
     user = _user(client)
     return {"sign_in_id": SignIn.objects.get(user=user).pk, "user_id": user.pk}
 
@@ -208,6 +220,7 @@ def test_no_fill_while_a_change_is_uncommitted():
 def test_a_fill_that_raced_with_a_change_is_never_believed():
     ids = _sign_in_ids(_signed_in())
     before = sign_in_cache.lookup(**ids).generation
+    assert before is not None
     stale = user_of_sign_in(**ids)
     sign_in_cache.account_changed(ids["user_id"])  # commits at once: no transaction
     values = tuple(getattr(stale, field.attname) for field in User._meta.concrete_fields)
@@ -222,7 +235,7 @@ def test_an_entry_of_another_user_model_is_a_miss(django_assert_num_queries):
     client = _signed_in()
     _served_from_cache(client, django_assert_num_queries)
     ids = _sign_in_ids(client)
-    redis_client = cache._cache.get_client(write=True)
+    redis_client = _cache_client()
     generation = redis_client.get(sign_in_cache._generation_key(ids["user_id"], cache))
     older_shape = (("id", "address"), (ids["user_id"], "someone-else"))
     entry = generation + b"|" + pickle.dumps(older_shape)
@@ -233,17 +246,20 @@ def test_an_entry_of_another_user_model_is_a_miss(django_assert_num_queries):
     assert response.json()["address"] == client.login_body["user"]["address"]
 
 
-def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires(monkeypatch):
+def test_busy_left_by_a_process_that_died_before_its_commit_hook_expires():
     """The change committed, the process was killed before deleting the generation: no
     fills until "busy" expires, then a new generation (entries of the old one never count)."""
-    monkeypatch.setattr(sign_in_cache, "_BUSY_SECONDS", 1)
     ids = _sign_in_ids(_signed_in())
     before = sign_in_cache.lookup(**ids).generation
     with transaction.atomic():
         sign_in_cache.account_changed(ids["user_id"])
         transaction.set_rollback(True)  # its commit hook never runs
     assert _neither_hit_nor_fill(sign_in_cache.lookup(**ids))
-    time.sleep(1.2)
+    redis_client = _cache_client()
+    busy = sign_in_cache._generation_key(ids["user_id"], cache)
+    assert 0 < redis_client.ttl(busy) <= sign_in_cache._BUSY_SECONDS
+    # Expired: Redis's clock is not ours to move, so the key goes as expiry would take it.
+    redis_client.delete(busy)
     assert sign_in_cache.lookup(**ids).generation not in (None, before)
 
 
@@ -252,7 +268,8 @@ def test_cache_unreachable_reads_the_database(settings):
     ids = _sign_in_ids(client)
     with _cache_unreachable(settings):
         assert sign_in_cache.lookup(**ids) == sign_in_cache.Lookup()  # nothing, nothing counted
-        assert user_of_sign_in(**ids).pk == ids["user_id"]
+        user = user_of_sign_in(**ids)
+        assert user is not None and user.pk == ids["user_id"]
         SignIn.objects.filter(pk=ids["sign_in_id"]).update(revoked_at="2026-01-01T00:00:00Z")
         assert user_of_sign_in(**ids) is None
 

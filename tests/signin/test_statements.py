@@ -23,10 +23,12 @@ def _orm_values(user: User) -> dict:
 
 
 def test_signed_in_now_stamps_and_returns_the_account_as_the_orm_reads_it():
-    user = User.objects.create(address=Wallet().address, email="a@example.com", bio="hi")
+    address = Wallet().address
+    user = User.objects.create(address=address, email="a@example.com", bio="hi")
     now = timezone.now()
-    stamped = user_signed_in_now(address=user.address, now=now)
+    stamped = user_signed_in_now(address=address, now=now)
     fresh = User.objects.get(pk=user.pk)
+    assert stamped is not None
     assert fresh.last_login == now and fresh.updated_at == now
     assert _orm_values(stamped) == _orm_values(fresh)
     assert not stamped._state.adding
@@ -40,8 +42,9 @@ def test_live_sign_in_user_is_the_orm_row_and_none_once_revoked_or_ended():
     now = timezone.now()
     user = User.objects.create(address=Wallet().address)
     sign_in = SignIn.objects.create(user=user, refresh_jti="j", expires_at=now + timedelta(1))
-    user = user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id, now=now)
-    assert _orm_values(user) == _orm_values(User.objects.get(pk=sign_in.user_id))
+    live = user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id, now=now)
+    assert live is not None
+    assert _orm_values(live) == _orm_values(User.objects.get(pk=sign_in.user_id))
     # Another account's id with this sign-in: none.
     other = User.objects.create(address=Wallet().address)
     assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=other.pk, now=now) is None

@@ -25,6 +25,7 @@ def test_my_profile_with_bearer(auth_client, wallet):
     assert response.status_code == 200
     body = response.json()
     user = User.objects.get(address=wallet.address)
+    assert user.last_login is not None
     assert body == {
         "id": str(user.id),
         "address": wallet.address,

@@ -6,6 +6,7 @@ tests included. Tests that stop PostgreSQL or Redis get them started again after
 ``SYSTEM_TESTS_REQUIRED=1`` (CI), so CI never passes without having run it.
 """
 
+import functools
 import os
 
 import pytest
@@ -18,7 +19,7 @@ from tests.system.harness import (
     PrivateRedis,
     Unavailable,
     app_env,
-    call,
+    healthy,
     migrate,
     wait_until,
 )
@@ -121,7 +122,7 @@ def backing_services_up(request):
         if name in request.fixturenames:
             base = request.getfixturevalue(name).base
             wait_until(
-                lambda base=base: call(base, "GET", "/health").status == 200,
+                functools.partial(healthy, base),
                 seconds=30,
                 what=f"{base} healthy again",
                 step=0.2,

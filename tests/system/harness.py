@@ -547,6 +547,11 @@ def call(
     return Reply(status, parsed, text, reply_headers, time.monotonic() - started)
 
 
+def healthy(base: str) -> bool:
+    """``/health`` on ``base`` answers 200: its database and cache answer."""
+    return call(base, "GET", "/health").status == 200
+
+
 def until_every_worker_served(
     instances: Sequence[Gunicorn], port: int, send: Callable[[str], T], *, rounds: int = 20
 ) -> list[T]:

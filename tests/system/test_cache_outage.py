@@ -2,6 +2,7 @@
 replays stay refused; Redis comes back empty: recovery without a restart, and from its
 first answer on no request fails, on any worker."""
 
+import functools
 import time
 
 import pytest
@@ -147,7 +148,7 @@ def test_a_ban_made_while_redis_is_cut_off_holds_within_a_second_of_its_return(
     replies = until_every_worker_served(instances, redis_proxy.port, read)
     for instance in instances:
         wait_until(
-            lambda base=instance.base: refused(base),
+            functools.partial(refused, instance.base),
             seconds=3,
             what=f"{instance.name} to refuse the banned account's token",
             step=0.05,

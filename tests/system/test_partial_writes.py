@@ -114,7 +114,7 @@ def test_interrupted_deletion_removed_nothing(how, single_worker, postgres):
     user_id = rows[0][0]
 
     holder = psycopg.connect(postgres.url, connect_timeout=5)
-    holder_pid = holder.execute("SELECT pg_backend_pid()").fetchone()[0]
+    holder_pid = holder.info.backend_pid
     holder.execute(
         "SELECT id FROM accounts_auditevent WHERE actor_id = %s OR subject_id = %s FOR UPDATE",
         (user_id, user_id),
@@ -159,7 +159,7 @@ def test_interrupted_registration_wrote_nothing(how, single_worker, postgres):
     username = f"cut_{how}_{key.address[:8]}"
 
     holder = psycopg.connect(postgres.url, connect_timeout=5)
-    holder_pid = holder.execute("SELECT pg_backend_pid()").fetchone()[0]
+    holder_pid = holder.info.backend_pid
     # An open transaction gives the rival the name: the request's UPDATE, already written to
     # its row, waits on the unique index to learn whether that transaction commits.
     holder.execute(
