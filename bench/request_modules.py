@@ -9,7 +9,6 @@ production log level (one access line per request), one
 code lies in this repository names its module. docs/architecture.md quotes the result.
 """
 
-import io
 import json
 import os
 import sys
@@ -32,27 +31,16 @@ from django.core.management import call_command  # noqa: E402
 
 from config.wsgi import application  # noqa: E402
 from tests.wallets import Wallet  # noqa: E402
+from tests.wsgi import wsgi_environ  # noqa: E402
 
 
 def request(method: str, path: str, body: dict | None = None, token: str = "") -> bytes:
-    data = json.dumps(body).encode() if body is not None else b""
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.input": io.BytesIO(data),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "CONTENT_LENGTH": str(len(data)),
-        "CONTENT_TYPE": "application/json",
-    }
+    headers = {"Content-Type": "application/json"}
     if token:
-        environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return b"".join(application(environ, lambda status, headers: None))
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else b""
+    environ = wsgi_environ(method, path, headers, data)
+    return b"".join(application(environ, lambda status, response_headers: None))
 
 
 def modules_of(send: Callable[[], Any]) -> list[str]:

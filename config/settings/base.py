@@ -17,10 +17,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_optional, env_str
 from config.keys import require_strong_key
-from config.settings.environment import BASE_DIR, DJANGO_ENV, PRODUCTION  # noqa: F401
+from config.settings import environment
 from config.settings.reliability import POSTGRES_OPTIONS, REDIS_OPTIONS
 
 # --- Environment ---------------------------------------------------------------------------
+# Which environment this is (config/settings/environment.py, shared with the sections).
+BASE_DIR = environment.BASE_DIR
+DJANGO_ENV = environment.DJANGO_ENV
+PRODUCTION = environment.PRODUCTION
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if PRODUCTION:

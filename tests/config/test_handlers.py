@@ -5,9 +5,6 @@ Here requests go through Django's own test-client handler with the full admin ch
 the same answers.
 """
 
-import io
-import sys
-
 import pytest
 from django.conf import settings
 from django.core.signals import request_finished, request_started
@@ -16,30 +13,12 @@ from django.test import Client
 
 from config.handlers import routed_application
 from tests.clients import FullChainClientHandler
+from tests.wsgi import wsgi_environ
 
 pytestmark = pytest.mark.django_db
 
 # Differ from one request to the next whatever the chain.
 _PER_REQUEST = {"x-request-id", "x-ratelimit-remaining", "x-ratelimit-reset"}
-
-
-def _environ(method: str, path: str, headers: dict[str, str], body: bytes) -> dict:
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "CONTENT_LENGTH": headers.pop("Content-Length", str(len(body))),
-        "CONTENT_TYPE": headers.pop("Content-Type", ""),
-    }
-    environ |= {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
-    return environ
 
 
 def _through_wsgi(application, method, path, headers, body):
@@ -53,7 +32,7 @@ def _through_wsgi(application, method, path, headers, body):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        response = application(_environ(method, path, dict(headers), body), start_response)
+        response = application(wsgi_environ(method, path, headers, body), start_response)
         content = b"".join(response)
         response.close()
     finally:
