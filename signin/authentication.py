@@ -9,6 +9,7 @@ go to the throttle (``config.ratelimit.counted``) and the account to the view.
 
 import functools
 import uuid
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,10 +22,10 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.utils import aware_utcnow
 
-from accounts.models import User
+from accounts.models import SignIn, User
 from config.ratelimit import account_counters, counted
 from signin import sign_in_cache
-from signin.statements import USER_ATTNAMES, user_of_live_sign_in
+from signin.statements import USER_ATTNAMES
 from signin.tokens import AccessToken, token_sign_in_id, token_user_id
 
 
@@ -53,6 +54,26 @@ def _verified_access_token(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uu
     # simplejwt annotates the encoded token as a Token; it is the JWT's bytes.
     token = AccessToken(raw_token)  # type: ignore[arg-type]
     return token, token_sign_in_id(token), token_user_id(token)
+
+
+def user_of_live_sign_in(
+    *, sign_in_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+) -> User | None:
+    """The account of a sign-in that is not revoked nor past its end, as the database says
+    now; None if there is none, or it is not ``user_id``'s.
+
+    On the ORM: it runs only on a sign-in cache miss. The sign-in is found by its primary
+    key alone and its account compared in Python: with the account id in the query too,
+    PostgreSQL may plan the (user, revoked_at) index instead (both estimate one row) and
+    read every live sign-in of the account (1.8 ms for an account with 30,000 of them,
+    seen in the benchmark).
+    """
+    sign_in = (
+        SignIn.objects.select_related("user")
+        .filter(pk=sign_in_id, revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    return sign_in.user if sign_in is not None and sign_in.user_id == user_id else None
 
 
 def user_of_sign_in(

@@ -1,7 +1,8 @@
-"""The hot paths' SQL statements, written out once at import from the models' metadata.
-
-Building a query with the ORM costs more CPU than its round trip (see README, Performance).
-A returned account row becomes the model directly. All run on PostgreSQL and on SQLite.
+"""The sign-in's and refresh's SQL statements, written out once at import from the models'
+metadata: one ``UPDATE ... RETURNING`` the ORM cannot say, and statements where building
+the query with the ORM cost more CPU than its round trip (measured in
+docs/performance.md). A returned account row becomes the model directly. All run on
+PostgreSQL and on SQLite.
 """
 
 import uuid
@@ -37,16 +38,6 @@ def _user_columns(alias: str = "") -> str:
 
 # Only quoted model metadata is formatted into these (S608).
 #
-# A sign-in is found by its primary key alone, and its account compared in Python: with
-# the account id in the WHERE clause, PostgreSQL may plan the (user, revoked_at) index
-# instead (both estimate one row) and read every live sign-in of the account, 1.8 ms of
-# its time per statement for an account with 30,000 of them (seen in the benchmark).
-_LIVE_SIGN_IN_USER = (
-    f"SELECT {_user_columns('u')} FROM {_name(User)} u "  # noqa: S608
-    f"JOIN {_name(SignIn)} s ON s.{_name(SignIn, 'user')} = u.{_name(User, 'id')} "
-    f"WHERE s.{_name(SignIn, 'id')} = %s AND s.{_name(SignIn, 'revoked_at')} IS NULL "
-    f"AND s.{_name(SignIn, 'expires_at')} > %s"
-)
 _SIGNED_IN_NOW = (
     f"UPDATE {_name(User)} SET {_name(User, 'last_login')} = %s, "  # noqa: S608
     f"{_name(User, 'updated_at')} = %s WHERE {_name(User, 'address')} = %s "
@@ -85,18 +76,6 @@ def _user_from(sql: str, params: list) -> User | None:
 
 def _when(field_name: str, value: datetime) -> Any:
     return _column_field(SignIn, field_name).get_db_prep_value(value, connection)
-
-
-def user_of_live_sign_in(
-    *, sign_in_id: uuid.UUID, user_id: uuid.UUID, now: datetime
-) -> User | None:
-    """The account of an unrevoked sign-in, as the database says now; None if revoked,
-    past its end, gone, or not ``user_id``'s."""
-    user = _user_from(
-        _LIVE_SIGN_IN_USER,
-        [SignIn._meta.pk.get_db_prep_value(sign_in_id, connection), _when("expires_at", now)],
-    )
-    return user if user is not None and user.pk == user_id else None
 
 
 def user_signed_in_now(*, address: str, now: datetime) -> User | None:

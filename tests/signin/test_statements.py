@@ -10,7 +10,6 @@ from accounts.models import SignIn, UsedSignInProof, User
 from signin.statements import (
     refresh_rotated,
     used_proofs_insert,
-    user_of_live_sign_in,
     user_signed_in_now,
 )
 from tests.wallets import Wallet
@@ -36,24 +35,6 @@ def test_signed_in_now_stamps_and_returns_the_account_as_the_orm_reads_it():
 
 def test_signed_in_now_of_an_unknown_wallet_is_none():
     assert user_signed_in_now(address="nobody", now=timezone.now()) is None
-
-
-def test_live_sign_in_user_is_the_orm_row_and_none_once_revoked_or_ended():
-    now = timezone.now()
-    user = User.objects.create(address=Wallet().address)
-    sign_in = SignIn.objects.create(user=user, refresh_jti="j", expires_at=now + timedelta(1))
-    live = user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=sign_in.user_id, now=now)
-    assert live is not None
-    assert _orm_values(live) == _orm_values(User.objects.get(pk=sign_in.user_id))
-    # Another account's id with this sign-in: none.
-    other = User.objects.create(address=Wallet().address)
-    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=other.pk, now=now) is None
-    # At its end: none.
-    ended = now + timedelta(1)
-    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=user.pk, now=ended) is None
-    sign_in.revoked_at = timezone.now()
-    sign_in.save()
-    assert user_of_live_sign_in(sign_in_id=sign_in.pk, user_id=user.pk, now=now) is None
 
 
 def test_used_proofs_are_stored_as_the_orm_stores_them_and_refused_twice():
