@@ -1,5 +1,6 @@
 """gunicorn.conf.py as gunicorn reads it for the Procfile's ``web:`` process."""
 
+import gc
 import shlex
 
 import pytest
@@ -23,3 +24,13 @@ def test_the_recycle_interval_is_set_by_the_environment_and_its_jitter_follows(r
     settings = gunicorn_settings(WEB, platform_env() | {"GUNICORN_MAX_REQUESTS": requests})
     assert settings["max_requests"] == int(requests)
     assert settings["max_requests_jitter"] == jitter
+
+
+def test_the_master_puts_the_loaded_application_out_of_the_collectors_reach_before_a_fork():
+    settings = gunicorn_settings(WEB, platform_env())
+    gc.unfreeze()
+    try:
+        settings["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
