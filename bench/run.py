@@ -2,8 +2,16 @@
 
     make bench                        # or: .venv/bin/python bench/run.py [--quick]
 
-Every target runs under the same gunicorn settings (bench/gunicorn_bench.py: 2 sync
-workers, no access log); the service with production settings on PostgreSQL + Redis.
+The service runs as it ships: the Procfile's ``web:`` command (``gunicorn config.wsgi
+--config gunicorn.conf.py``: preloaded, sync workers, recycled every ~100,000 requests) with
+production settings on PostgreSQL + Redis, at the production log level (INFO, JSON) with
+its one access line per request, written with gunicorn's own output to a file the run keeps
+(``bench-service-small.log`` and ``-large.log`` in the temporary folder; the report counts
+its access lines and the workers started). Of the shipped configuration only where it
+listens and the worker count (2) are set, through the variables gunicorn.conf.py reads
+(``HOST``, ``PORT``, ``WEB_CONCURRENCY``). The references run under the same command and
+configuration with their own WSGI module: the ceiling (one view, no database, no
+middleware, no log) and the stock DRF project (its default logging: nothing per request).
 Each endpoint's run follows a ceiling run of half its length, and its ratio is to that run
 (the machine's speed drifts, neighbouring runs see the same machine); rounds alternate the
 order. Printed per endpoint: req/s, p50 / p99 latency, errors, peak RSS per worker, the
@@ -19,6 +27,7 @@ import argparse
 import importlib.util
 import os
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -33,15 +42,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.deploy.live import procfile  # noqa: E402
 from tests.generous_limits import GENEROUS_RATE_LIMITS  # noqa: E402
 
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 SERVICE_PORT, CEILING_PORT, STOCK_PORT = 18601, 18602, 18603
 DB_NAME, STOCK_DB_NAME = "launchpad_bench", "launchpad_bench_stock"
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/15"
+WORKERS = 2
+SERVICE_MODULE = "config.wsgi"
 
 
 @dataclass(frozen=True)
@@ -108,8 +119,36 @@ class Result:
         return " / ".join(f"{statistics.median(part):.2f}" for part in parts)
 
 
+def server_command(module: str = SERVICE_MODULE) -> list[str]:
+    """The Procfile's ``web:`` command; a reference target swaps in its own WSGI module."""
+    words = shlex.split(procfile("web"))
+    if module == SERVICE_MODULE:
+        return words
+    return [module if word == SERVICE_MODULE else word for word in words] + [
+        "--pythonpath",
+        str(BENCH),
+    ]
+
+
+def gunicorn_overrides(port: int) -> dict[str, str]:
+    """All the benchmark changes of gunicorn.conf.py: where to listen, how many workers."""
+    return {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(WORKERS)}
+
+
+def inherited_env() -> dict[str, str]:
+    """The calling shell's environment without what would change a target's configuration
+    (settings, gunicorn's, logging's); the Procfile's ``gunicorn`` is this virtualenv's."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "GUNICORN_", "LOG_"))
+    }
+    return env | {"PATH": f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}"}
+
+
 def service_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    """Production settings on the benchmark's database, as app.json sets them."""
+    env = inherited_env()
     env |= {
         "DJANGO_ENV": "production",
         "SECRET_KEY": "benchmark-secret-key-benchmark-secret-key-0123456789",
@@ -118,7 +157,8 @@ def service_env() -> dict[str, str]:
         "SIGN_IN_DOMAINS": "pump.fun",
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "REDIS_URL": REDIS_URL,
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",
+        "LOG_FORMAT": "json",
         # Plain HTTP on loopback: there is no TLS-terminating proxy in front.
         "SECURE_SSL_REDIRECT": "0",
         # The benchmark measures the request path with the limits counted, not enforced.
@@ -128,8 +168,10 @@ def service_env() -> dict[str, str]:
 
 
 def stock_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    return env | {"DJANGO_SETTINGS_MODULE": "stock.settings", "STOCK_DB_NAME": STOCK_DB_NAME}
+    return inherited_env() | {
+        "DJANGO_SETTINGS_MODULE": "stock.settings",
+        "STOCK_DB_NAME": STOCK_DB_NAME,
+    }
 
 
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
@@ -145,18 +187,20 @@ def prepare_stock(args: str) -> None:
 
 
 class Server:
-    def __init__(self, name: str, module: str, port: int, env: dict[str, str], *extra: str):
+    def __init__(self, name: str, port: int, env: dict[str, str], module: str = SERVICE_MODULE):
         self.name, self.port = name, port
-        cmd = [GUNICORN, module, "-c", str(BENCH / "gunicorn_bench.py"), "-b", f"127.0.0.1:{port}"]
-        self.process = subprocess.Popen(
-            [*cmd, *extra],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            # A file, not a pipe: a full pipe nobody reads would block the workers.
-            stderr=open(Path(tempfile.gettempdir()) / f"bench-{name}.log", "w"),  # noqa: SIM115
-        )
+        self.log = Path(tempfile.gettempdir()) / f"bench-{name}.log"
+        # A file, not a pipe: a full pipe nobody reads would block the workers. stdout (the
+        # application's log) and stderr (gunicorn's) share it, as a platform's log drain.
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                server_command(module),
+                cwd=ROOT,
+                env=env | gunicorn_overrides(port),
+                start_new_session=True,
+                stdout=log,
+                stderr=log,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -179,6 +223,15 @@ class Server:
             status = Path(f"/proc/{pid}/status").read_text()
             peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
         return max(peaks, default=0.0)
+
+    def log_summary(self) -> str:
+        """What the log shows of the run: the access lines written, the workers started."""
+        access = boots = 0
+        with self.log.open("rb") as log:
+            for line in log:
+                access += b'"logger": "access"' in line
+                boots += b"Booting worker" in line
+        return f"{self.log}: {access} JSON access lines, {boots} workers started"
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -409,14 +462,10 @@ def main() -> None:
     ]
     for size, users in sizes:
         prepare(f"seed --users {users} --revoked {users if size == 'large' else 0}", env)
-        servers = {"service": Server("service", "config.wsgi", SERVICE_PORT, env)}
+        servers = {"service": Server(f"service-{size}", SERVICE_PORT, env)}
         if opts.stock and size == "small":
-            servers[STOCK] = Server(
-                STOCK, "stock.wsgi", STOCK_PORT, stock_env(), "--pythonpath", str(BENCH)
-            )
-        ceiling = Server(
-            "ceiling", "ceiling.wsgi", CEILING_PORT, os.environ.copy(), "--pythonpath", str(BENCH)
-        )
+            servers[STOCK] = Server(f"{STOCK}-{size}", STOCK_PORT, stock_env(), "stock.wsgi")
+        ceiling = Server(f"ceiling-{size}", CEILING_PORT, inherited_env(), "ceiling.wsgi")
         try:
             ceiling_result, results = measure(size, servers, ceiling, env, opts)
             rss = {name: server.peak_rss_mb() for name, server in servers.items()}
@@ -425,7 +474,8 @@ def main() -> None:
             for server in [*servers.values(), ceiling]:
                 server.stop()
         report.append(table(f"{size} database ({users:,} users)", ceiling_result, results, rss))
-        print(report[-1], flush=True)
+        report.append(f"service log: {servers['service'].log_summary()}")
+        print("\n".join(report[-2:]), flush=True)
     print("\n" + "\n".join(report))
 
 

@@ -9,6 +9,7 @@ headers, bodies, tokens or signatures.
 
 import logging
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -49,6 +50,38 @@ def _user_id(request: HttpRequest) -> str | None:
     return str(user.pk)
 
 
+def _access_record(
+    request: HttpRequest, request_id: str, level: int, status: int, started: float
+) -> logging.LogRecord:
+    """The record ``access_logger.log(level, "%s %s %s", ..., extra=fields)`` would make,
+    in under half the instructions: without its walk up the stack to find the caller (this
+    function's caller is known) and without checking, field by field, that ``extra`` renames
+    no attribute of the record (these names are fixed). The request id is a field already,
+    so RequestIdFilter has nothing to add."""
+    caller = sys._getframe(1)
+    method, path = request.method, request.path
+    record = logging.getLogRecordFactory()(
+        access_logger.name,
+        level,
+        caller.f_code.co_filename,
+        caller.f_lineno,
+        "%s %s %s",
+        (method, path, status),
+        None,
+        caller.f_code.co_name,
+    )
+    record.__dict__.update(
+        method=method,
+        path=path,
+        status=status,
+        duration_ms=round((time.monotonic() - started) * 1000, 2),
+        user_id=_user_id(request),
+        client_ip=client_ip(request),
+        request_id=request_id,
+    )
+    return record
+
+
 class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to every record logged while a request is being handled."""
 
@@ -83,21 +116,7 @@ class RequestLogMiddleware:
                 else logging.INFO
             )
             if access_logger.isEnabledFor(level):  # else the fields are not worth computing
-                access_logger.log(
-                    level,
-                    "%s %s %s",
-                    request.method,
-                    request.path,
-                    status,
-                    extra={
-                        "method": request.method,
-                        "path": request.path,
-                        "status": status,
-                        "duration_ms": round((time.monotonic() - started) * 1000, 2),
-                        "user_id": _user_id(request),
-                        "client_ip": client_ip(request),
-                    },
-                )
+                access_logger.handle(_access_record(request, request_id, level, status, started))
             return response
         finally:
             _request_id.reset(reset)

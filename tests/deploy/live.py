@@ -5,6 +5,7 @@ Used by the tests of this folder. It needs PostgreSQL and Redis (``DATABASE_URL`
 one named there, and drops it afterwards.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -18,9 +19,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from gunicorn.app.wsgiapp import WSGIApplication
 
 from tests.generous_limits import GENEROUS_RATE_LIMITS
 
@@ -46,6 +50,28 @@ def procfile(process: str) -> str:
         if name.strip() == process:
             return command.strip()
     raise LookupError(f"no {process}: process in the Procfile")
+
+
+def platform_env(port: int = 5000) -> dict[str, str]:
+    """What the platform gives a new app's processes: app.json's set values, and ``PORT``."""
+    app = json.loads((REPO / "app.json").read_text())
+    return {name: spec["value"] for name, spec in app["env"].items() if "value" in spec} | {
+        "PORT": str(port)
+    }
+
+
+def gunicorn_settings(command: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Every gunicorn setting as gunicorn resolves a command line (its words, ``gunicorn``
+    first) in exactly this environment, from the repository's root; nothing is started."""
+    with (
+        contextlib.chdir(REPO),
+        mock.patch.dict(os.environ, env, clear=True),
+        mock.patch.object(sys, "argv", command),
+    ):
+        application = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]")
+    config = application.cfg
+    assert config is not None  # WSGIApplication loads it in its constructor
+    return {name: setting.value for name, setting in config.settings.items()}
 
 
 def _free_port() -> int:

@@ -1,7 +1,9 @@
 """The Procfile's web process with production settings, checked over real HTTP."""
 
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +92,30 @@ def test_one_json_log_line_per_request_with_the_request_id(production_server):
         "client_ip": "127.0.0.1",
         "request_id": "deploy-test-42",
     }
+
+
+def _tcp_states(pid: int) -> list[str]:
+    """The state of each TCP socket the process holds ("0A": listening, "01": connected)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        match = re.fullmatch(r"socket:\[(\d+)\]", os.readlink(fd))
+        if match:
+            inodes.add(match.group(1))
+    states = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in inodes:
+                states.append(fields[3])
+    return states
+
+
+def test_the_master_loads_the_application_once_and_holds_no_connection(production_server):
+    """Preloaded: the workers are forks of a master that imported the project, so nothing
+    the import opened may be a connection the forks would share."""
+    status, _, _ = production_server.request("GET", "/health")  # the workers are connected
+    assert status == 200
+    # The database and Redis are reached over TCP here; the master only listens.
+    assert _tcp_states(production_server.process.pid) == ["0A"]
+    # config/wsgi.py logs the backends when it is imported: once, by the master.
+    assert production_server.logs().count('"message": "Database backend:') == 1

@@ -359,7 +359,7 @@ def app_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str
         "REDIS_URL": redis_url,
         "DB_CONNECT_TIMEOUT": "3",
         "LOG_LEVEL": "WARNING",
-        # gunicorn.conf.py (read from the working directory) recycles workers every ~1000
+        # gunicorn.conf.py (read from the working directory) recycles workers every ~100,000
         # requests; here the same workers live on, so a worker that is replaced was killed
         # and the soak's RSS over time is the RSS of the same processes.
         "GUNICORN_MAX_REQUESTS": "0",

@@ -1,0 +1,23 @@
+"""config/wsgi.py: what gunicorn's master loads before it forks the workers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_loading_the_application_imports_what_the_first_requests_would():
+    """The URLconf with the views, and the token backend simplejwt imports on first use:
+    loaded by the preloading master, a new worker's first requests do not import them."""
+    code = (
+        "import sys, config.wsgi; "
+        "print(sorted({'config.urls', 'accounts.views', 'rest_framework_simplejwt.state', "
+        "'jwt.algorithms'} - set(sys.modules)))"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
