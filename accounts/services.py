@@ -24,6 +24,7 @@ from accounts.profile_values import bio_problem, profile_image_problem
 from accounts.usernames import username_problem
 from audit.services import audit_record, audit_scrub_user
 from permissions.rules import is_super_admin, super_admins
+from signin import sign_in_cache
 
 
 class _Unset:
@@ -110,6 +111,7 @@ def user_register(
                     "updated_at",
                 ]
             )
+            sign_in_cache.account_changed(locked.pk)
             audit_record(
                 action=AuditAction.USER_REGISTERED,
                 actor=locked,
@@ -170,6 +172,7 @@ def profile_update(
                 changed.append("profile_image")
             if changed:
                 locked.save(update_fields=[*changed, "updated_at"])
+                sign_in_cache.account_changed(locked.pk)
     except IntegrityError:
         raise UsernameTaken() from None
     return locked
@@ -198,4 +201,5 @@ def user_delete(*, user: User) -> None:
         audit_record(action=AuditAction.USER_DELETED, actor=locked, subject=locked)
         # Before the row goes: the scrub finds failed sign-ins by the account's address.
         audit_scrub_user(locked.pk)
+        sign_in_cache.account_changed(locked.pk)  # before delete(), which clears the pk
         locked.delete()

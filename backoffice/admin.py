@@ -261,7 +261,7 @@ class UserAdmin(admin.ModelAdmin):
         obj.role = form.original_role  # the role changes only through the moderation flow
         changed = [name for name in form.changed_data if name != "role"]
         if changed:
-            obj.save(update_fields=[*changed, "updated_at"])
+            moderation.user_fields_save(user=obj, fields=changed)
             audit_record_request(
                 request=request,
                 action=AuditAction.USER_UPDATED,

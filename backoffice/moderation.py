@@ -109,6 +109,7 @@ def user_ban(
     if not was_banned:
         user.is_banned = True
         user.save(update_fields=["is_banned", "updated_at"])
+        sign_in_cache.account_changed(user.pk)
     revoked = sign_ins_revoke(
         user=user, current_sign_in_id=None, scope=RevokeScope.GLOBAL, reason="ban", now=now
     )
@@ -132,8 +133,20 @@ def user_unban(*, actor: User | None, user: User, origin: Origin = COMMAND) -> b
         return False
     user.is_banned = False
     user.save(update_fields=["is_banned", "updated_at"])
+    sign_in_cache.account_changed(user.pk)
     _record(action=AuditAction.USER_UNBANNED, actor=actor, subject=user, origin=origin, detail={})
     return True
+
+
+def user_fields_save(*, user: User, fields: list[str]) -> None:
+    """Write the fields staff edited on an account (admin site, ``create_super_admin``)."""
+    user.save(update_fields=[*fields, "updated_at"])
+    sign_in_cache.account_changed(user.pk)
+
+
+def staff_signed_in(sender: Any, user: User, **kwargs: Any) -> None:
+    """After the admin site's sign-in, whose ``last_login`` stamp Django writes itself."""
+    sign_in_cache.account_changed(user.pk)
 
 
 def role_change_check(*, actor: User | None, user: User, role: str) -> None:
@@ -163,6 +176,7 @@ def user_role_set(*, actor: User | None, user: User, role: str, origin: Origin =
     previous = user.role
     user.role = role
     user.save(update_fields=["role", "updated_at"])
+    sign_in_cache.account_changed(user.pk)
     _record(
         action=AuditAction.ROLE_CHANGED,
         actor=actor,

@@ -6,8 +6,3 @@ class SignInConfig(AppConfig):
 
     name = "signin"
     verbose_name = "Sign-in"
-
-    def ready(self) -> None:
-        from signin.sign_in_cache import connect_signals
-
-        connect_signals()

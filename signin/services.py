@@ -275,6 +275,7 @@ def token_refresh(
             sign_in.revoked_at = now
             sign_in.revoked_reason = "refresh_reuse"
             sign_in.save(update_fields=["revoked_at", "revoked_reason"])
+            sign_in_cache.account_changed(sign_in.user_id)
             reused = True
         else:
             tokens = token_pair_issue(sign_in)

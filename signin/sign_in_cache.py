@@ -17,11 +17,16 @@ in every process and instance, and a fill that raced with a change is never beli
   database. A process killed between commit and delete leaves "busy", which expires after
   ``_BUSY_SECONDS``: the next generation is new.
 
-Writes of ``User`` rows (``save``/``delete``, any path: services, admin, commands) and of
-revoked ``SignIn`` rows invalidate through the model signals connected here; the two
-queryset updates that revoke sign-ins call ``account_changed`` themselves. Redis errors
-never fail a request here: a look-up falls back to the database. On the database cache (the
-embedded default) this module does nothing.
+**One way to invalidate**: ``account_changed(user_id)``, called by the flow that changes
+what a cached entry holds (an account's row, or one of its sign-ins revoked) inside the
+change's transaction: sign-in (the ``last_login`` stamp), refresh-token reuse, logout,
+registration, profile update, deletion, ban, unban, role change, staff edits and
+revocations (admin site and commands), the admin site's sign-in (Django stamps
+``last_login``). No model signal: the hot paths write with ``UPDATE`` statements that bypass
+``save()``, so a signal could not be the only way, and two ways is one too many
+(docs/architecture.md, "The sign-in cache"). A new sign-in or a refresh changes nothing an
+entry holds. Redis errors never fail a request here: a look-up falls back to the database.
+On the database cache (the embedded default) this module does nothing.
 
 **A change Redis could not be told of** (unreachable from the changing process: an outage, a
 cut path, a command run elsewhere) is seen on every instance within ``PENDING_CHECK_SECONDS``
@@ -55,11 +60,10 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import DatabaseError, transaction
-from django.db.models.signals import post_delete, post_save
 from redis import Redis
 from redis.exceptions import RedisError
 
-from accounts.models import PendingInvalidation, SignIn, User
+from accounts.models import PendingInvalidation
 from config.cache import redis_client, uses_redis
 from config.ratelimit import Counter, counting_script
 
@@ -259,19 +263,3 @@ def pending_invalidate() -> set[uuid.UUID]:
     except DatabaseError as exc:
         logger.warning("done sign-in cache invalidations not deleted: %s", exc)
     return user_ids
-
-
-def _user_written(sender: type[User], instance: User, **kwargs: Any) -> None:
-    account_changed(instance.pk)
-
-
-def _sign_in_written(sender: type[SignIn], instance: SignIn, **kwargs: Any) -> None:
-    # Rotation and new sign-ins change nothing a cached entry holds; revocation does.
-    if instance.revoked_at is not None:
-        account_changed(instance.user_id)
-
-
-def connect_signals() -> None:
-    post_save.connect(_user_written, sender=User, dispatch_uid="sign_in_cache.user_saved")
-    post_delete.connect(_user_written, sender=User, dispatch_uid="sign_in_cache.user_deleted")
-    post_save.connect(_sign_in_written, sender=SignIn, dispatch_uid="sign_in_cache.sign_in")

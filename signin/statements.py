@@ -82,8 +82,8 @@ def user_signed_in_now(*, address: str, now: datetime) -> User | None:
     """Set the wallet's account's ``last_login`` (and ``updated_at``) to ``now`` and return
     the account as updated; None if the wallet has none.
 
-    Bypasses ``save()``, so its ``post_save`` receivers do not run: the caller tells the
-    sign-in cache (``sign_in_cache.account_changed``) itself.
+    The caller tells the sign-in cache (``sign_in_cache.account_changed``), as every flow
+    that changes an account does.
     """
     when = User._meta.get_field("last_login").get_db_prep_value(now, connection)
     return _user_from(_SIGNED_IN_NOW, [when, when, address])

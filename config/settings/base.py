@@ -224,7 +224,7 @@ SIMPLE_JWT: dict[str, Any] = {
     "UPDATE_LAST_LOGIN": False,
 }
 # Seconds a live sign-in and its account stay in Redis in front of the database read of
-# every authenticated request (accounts/sign_in_cache.py); 0 turns the cache off. Every
+# every authenticated request (signin/sign_in_cache.py); 0 turns the cache off. Every
 # write of the account or a revocation invalidates it at once (one Redis missed, within
 # 0.5 s of Redis being back): this only bounds how long an entry survives when the database
 # could not record or give back an invalidation Redis missed.

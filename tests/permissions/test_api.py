@@ -4,6 +4,7 @@ import pytest
 
 from accounts.models import Role, User
 from permissions.models import BlockedJurisdiction
+from signin import sign_in_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,9 @@ def _set_role(wallet, **fields):
     user = User.objects.get(address=wallet.address)
     for name, value in fields.items():
         setattr(user, name, value)
-    user.save()  # as every writer does: the sign-in cache is invalidated
+    user.save()
+    # As every flow that changes an account does (docs/architecture.md, "The sign-in cache").
+    sign_in_cache.account_changed(user.pk)
 
 
 @pytest.mark.parametrize(

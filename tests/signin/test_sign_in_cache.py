@@ -1,4 +1,4 @@
-"""The Redis cache in front of the live-sign-in read (accounts/sign_in_cache.py).
+"""The Redis cache in front of the live-sign-in read (signin/sign_in_cache.py).
 
 Each change test first proves the next request would be answered from the cache (no
 database query), then makes the change and checks that the very next request sees it. The
@@ -6,6 +6,7 @@ tests commit for real (``transaction=True``): invalidation finishes after the co
 """
 
 import contextlib
+import io
 import os
 import pickle
 import uuid
@@ -15,7 +16,10 @@ from typing import Any
 import pytest
 import redis
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -135,14 +139,66 @@ def test_ban_is_seen_on_the_next_request(django_assert_num_queries):
     assert client.get("/auth/my-profile").status_code == 401
 
 
-def test_any_save_of_the_account_is_seen_on_the_next_request(django_assert_num_queries):
-    """The admin site, commands and services all end in ``save()``: the model signal."""
+def test_registration_is_seen_on_the_next_request(django_assert_num_queries):
+    client = _signed_in()
+    _served_from_cache(client, django_assert_num_queries)
+    body = {"username": "fresh_name", "email": "a@example.com"}
+    assert client.post("/users/register", body, format="json").status_code == 201
+    assert client.get("/auth/my-profile").json()["username"] == "fresh_name"
+
+
+def test_a_staff_edit_in_the_admin_site_is_seen_on_the_next_request(django_assert_num_queries):
     client = _signed_in()
     _served_from_cache(client, django_assert_num_queries)
     user = _user(client)
-    user.email = "new@example.com"
-    user.save()
-    assert client.get("/auth/my-profile").json()["email"] == "new@example.com"
+    staff = Client()
+    staff.force_login(User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN))
+    form = {
+        "username": "",
+        "email": "staff-set@example.com",
+        "bio": "",
+        "profile_image": "",
+        "role": user.role,
+        **{f"sign_ins-{n}_FORMS": "0" for n in ("TOTAL", "INITIAL", "MIN_NUM")},
+        "sign_ins-MAX_NUM_FORMS": "0",
+    }
+    response = staff.post(reverse("admin:accounts_user_change", args=[user.pk]), form)
+    assert response.status_code == 302, response.content
+    assert client.get("/auth/my-profile").json()["email"] == "staff-set@example.com"
+
+
+def test_an_operator_command_editing_the_account_is_seen_on_the_next_request(
+    django_assert_num_queries,
+):
+    wallet = Wallet()
+    client = _signed_in(wallet)
+    _served_from_cache(client, django_assert_num_queries)
+    call_command(
+        "create_super_admin", wallet.address, "--email", "ops@example.com", stdout=io.StringIO()
+    )
+    assert client.get("/auth/my-profile").json()["email"] == "ops@example.com"
+    assert client.get("/auth/is-admin").json() == {"isAdmin": True}
+
+
+def test_the_admin_sites_sign_in_stamp_is_seen_on_the_next_request(django_assert_num_queries):
+    """Django writes ``last_login`` on the admin site's sign-in; the cache hears of it."""
+    wallet = Wallet()
+    user = User.objects.create_user(username="boss", password="a long staff password 42")
+    User.objects.filter(pk=user.pk).update(address=wallet.address, role=Role.SUPER_ADMIN)
+    earlier = timezone.now() - timedelta(minutes=1)
+    result = services.wallet_sign_in(
+        proof=timestamp_proof(wallet, earlier), ip_address=None, user_agent="", now=earlier
+    )
+    client = SignedInClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {result.tokens.access}")
+    before = _served_from_cache(client, django_assert_num_queries)["lastLogin"]
+    assert before == earlier.strftime("%Y-%m-%dT%H:%M:%SZ")
+    response = Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": "boss", "password": "a long staff password 42"},
+    )
+    assert response.status_code == 302
+    assert client.get("/auth/my-profile").json()["lastLogin"] != before
 
 
 def test_a_new_sign_in_is_seen_in_the_last_login_of_other_sessions(django_assert_num_queries):

@@ -75,7 +75,7 @@ class Command(BaseCommand):
                     fields.append("password")
                 if fields:
                     user.full_clean(exclude=["password"])
-                    user.save(update_fields=[*fields, "updated_at"])
+                    moderation.user_fields_save(user=user, fields=fields)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         except IntegrityError:
