@@ -19,9 +19,10 @@ from accounts.exceptions import (
     UsernameInvalid,
     UsernameTaken,
 )
-from accounts.models import AuditAction, User
+from accounts.models import User
 from accounts.profile_values import bio_problem, profile_image_problem
 from accounts.usernames import username_problem
+from audit.models import AuditAction
 from audit.services import audit_record, audit_scrub_user
 from permissions.rules import is_super_admin, super_admins
 from signin import sign_in_cache

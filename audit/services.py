@@ -13,7 +13,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models import Q
 from django.http import HttpRequest
 
-from accounts.models import AuditAction, AuditEvent, User
+from accounts.models import User
+from audit.models import AuditAction, AuditEvent
 from config.client import client_ip
 
 # Keys of ``detail`` that identify a person; removed when the account is deleted.

@@ -19,13 +19,15 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.models import AuditAction, AuditEvent, SignIn, User
+from accounts.models import User
 from accounts.profile_values import PROFILE_IMAGE_MAX_LENGTH, bio_problem, profile_image_problem
 from accounts.usernames import username_problem
+from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record_request
 from backoffice import moderation
 from core.errors import ServiceError
 from permissions.rules import BAN_PERMISSION, REVOKE_SESSIONS_PERMISSION
+from signin.models import SignIn
 
 # Roles, not Django groups, decide what staff may do.
 admin.site.unregister(Group)

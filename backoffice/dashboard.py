@@ -6,7 +6,8 @@ from datetime import datetime
 from django.apps import apps
 from django.utils import timezone
 
-from accounts.models import SignIn, User
+from accounts.models import User
+from signin.models import SignIn
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import AuditEvent, SignIn, UsedSignInProof
+from audit.models import AuditEvent
+from signin.models import SignIn, UsedSignInProof
 
 
 @dataclass(frozen=True)

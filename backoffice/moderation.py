@@ -18,13 +18,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.exceptions import LastSuperAdmin, UserNotFound
-from accounts.models import AuditAction, Role, SignIn, User
+from accounts.models import Role, User
+from audit.models import AuditAction
 from audit.services import audit_record
 from config.client import client_ip
 from core.errors import ServiceError
 from permissions import rules
 from permissions.exceptions import InvalidRole, NotAllowed
 from signin import sign_in_cache, solana
+from signin.models import SignIn
 from signin.services import RevokeScope, sign_ins_revoke
 
 

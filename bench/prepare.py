@@ -28,7 +28,8 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, models  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import SignIn, User  # noqa: E402
+from accounts.models import User  # noqa: E402
+from signin.models import SignIn  # noqa: E402
 from signin.tokens import token_pair_issue  # noqa: E402
 from tests.wallets import Wallet  # noqa: E402
 

@@ -12,7 +12,8 @@ from http import HTTPStatus
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import AuditAction, User
+from accounts.models import User
+from audit.models import AuditAction
 from audit.services import audit_record
 from backoffice.moderation import COMMAND, Origin
 from core.errors import ServiceError

@@ -84,7 +84,7 @@ def can_edit_jurisdictions(actor: Any) -> bool:
 
 # Admin-site permission names outside Django's add/change/delete/view set.
 BAN_PERMISSION = "accounts.ban_user"
-REVOKE_SESSIONS_PERMISSION = "accounts.revoke_signin"
+REVOKE_SESSIONS_PERMISSION = "signin.revoke_signin"
 
 
 def has_staff_permission(user: Any, perm: str, obj: Any = None) -> bool:

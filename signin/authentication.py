@@ -22,9 +22,10 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.utils import aware_utcnow
 
-from accounts.models import SignIn, User
+from accounts.models import User
 from config.ratelimit import account_counters, counted
 from signin import sign_in_cache
+from signin.models import SignIn
 from signin.statements import USER_ATTNAMES
 from signin.tokens import AccessToken, token_sign_in_id, token_user_id
 

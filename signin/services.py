@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts.models import AuditAction, SignIn, User
+from accounts.models import User
+from audit.models import AuditAction
 from audit.services import audit_record
 from config.ratelimit import rate_limit_value_hit
 from signin import sign_in_cache, solana
@@ -26,6 +27,7 @@ from signin.exceptions import (
     TokenRejected,
     TooManyNewAccounts,
 )
+from signin.models import SignIn
 from signin.siws import SiwsMessage, uri_is_on_domain
 from signin.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
 from signin.tokens import (

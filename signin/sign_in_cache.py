@@ -63,9 +63,9 @@ from django.db import DatabaseError, transaction
 from redis import Redis
 from redis.exceptions import RedisError
 
-from accounts.models import PendingInvalidation
 from config.cache import redis_client, uses_redis
 from config.ratelimit import Counter, counting_script
+from signin.models import PendingInvalidation
 
 logger = logging.getLogger("signin.sign_in_cache")
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db import connection, models
 
-from accounts.models import SignIn, UsedSignInProof, User
+from accounts.models import User
+from signin.models import SignIn, UsedSignInProof
 
 _USER_FIELDS = User._meta.concrete_fields
 USER_ATTNAMES = tuple(field.attname for field in _USER_FIELDS)

@@ -11,7 +11,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import datetime_to_epoch
 
-from accounts.models import SignIn
+from signin.models import SignIn
 
 SIGN_IN_CLAIM = "sid"
 # Beyond this, a NumericDate is not a datetime (simplejwt's check_exp would raise).

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
 
-import accounts.models
+import signin.models
 
 
 def _end_existing(apps, schema_editor) -> None:
@@ -27,6 +27,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="signin",
             name="expires_at",
-            field=models.DateTimeField(default=accounts.models.session_end),
+            field=models.DateTimeField(default=signin.models.session_end),
         ),
     ]

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts import exceptions, selectors, services
-from accounts.models import Role, SignIn, User
+from accounts.models import Role, User
+from signin.models import SignIn
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

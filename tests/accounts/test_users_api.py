@@ -8,7 +8,9 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AuditAction, AuditEvent, Role, SignIn, User
+from accounts.models import Role, User
+from audit.models import AuditAction, AuditEvent
+from signin.models import SignIn
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import exceptions, services
-from accounts.models import AuditAction, AuditEvent, User
+from accounts.models import User
+from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record, audit_scrub_user
 from tests.wallets import Wallet
 

@@ -8,14 +8,16 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import AuditAction, AuditEvent, Role, SignIn, User
+from accounts.models import Role, User
+from audit.models import AuditAction, AuditEvent
+from signin.models import SignIn
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
 
 USERS = reverse("admin:accounts_user_changelist")
-SIGN_INS = reverse("admin:accounts_signin_changelist")
-AUDIT = reverse("admin:accounts_auditevent_changelist")
+SIGN_INS = reverse("admin:signin_signin_changelist")
+AUDIT = reverse("admin:audit_auditevent_changelist")
 
 
 def _staff_client(user: User) -> Client:
@@ -280,7 +282,7 @@ def test_sessions_page_lists_and_revokes_one_sign_in(admin_user, sign_in):
     client.post(SIGN_INS, {"action": "revoke_sign_ins", "_selected_action": [str(one.pk)]})
     assert sorted([_bearer_status(first["token"]), _bearer_status(second["token"])]) == [200, 401]
     assert client.get(SIGN_INS, {"state": "live"}).context["cl"].result_count == 1
-    sign_in_change = reverse("admin:accounts_signin_change", args=[one.pk])
+    sign_in_change = reverse("admin:signin_signin_change", args=[one.pk])
     assert client.post(sign_in_change, {"revoked_reason": ""}).status_code == 403
 
 
@@ -298,11 +300,11 @@ def test_audit_trail_is_read_only_for_everyone(super_admin, user):
     client = _staff_client(super_admin)
     assert client.get(AUDIT).status_code == 200
     assert client.get(AUDIT, {"subject_uuid": str(user.pk)}).context["cl"].result_count == 1
-    change = reverse("admin:accounts_auditevent_change", args=[event.pk])
+    change = reverse("admin:audit_auditevent_change", args=[event.pk])
     assert client.get(change).status_code == 200
     assert client.post(change, {"action": "user.banned"}).status_code == 403
-    assert client.post(reverse("admin:accounts_auditevent_add"), {}).status_code == 403
-    delete = reverse("admin:accounts_auditevent_delete", args=[event.pk])
+    assert client.post(reverse("admin:audit_auditevent_add"), {}).status_code == 403
+    delete = reverse("admin:audit_auditevent_delete", args=[event.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     response = client.post(AUDIT, {"action": "delete_selected", "_selected_action": [event.pk]})
     assert response.status_code == 200  # unknown action: nothing happens

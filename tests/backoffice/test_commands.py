@@ -13,7 +13,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AuditAction, AuditEvent, Role, SignIn, UsedSignInProof, User
+from accounts.models import Role, User
+from audit.models import AuditAction, AuditEvent
+from signin.models import SignIn, UsedSignInProof
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

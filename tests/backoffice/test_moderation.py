@@ -4,10 +4,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.exceptions import LastSuperAdmin, UserNotFound
-from accounts.models import AuditAction, AuditEvent, Role, SignIn, User
+from accounts.models import Role, User
+from audit.models import AuditAction, AuditEvent
 from backoffice import moderation
 from core.errors import ServiceError
 from permissions.exceptions import InvalidRole, NotAllowed
+from signin.models import SignIn
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,10 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from accounts.models import SignIn, UsedSignInProof, User
+from accounts.models import User
 from config.ratelimit import ADDRESS, RateLimit
 from signin import solana
+from signin.models import SignIn, UsedSignInProof
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from accounts.models import AuditAction, AuditEvent, Role, User
+from accounts.models import Role, User
+from audit.models import AuditAction, AuditEvent
 from config.env import env_str
 from tests.wallets import Wallet
 

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditAction, AuditEvent, User
+from accounts.models import User
+from audit.models import AuditAction, AuditEvent
 from permissions import jurisdictions
 from permissions.exceptions import NotAllowed
 from permissions.models import BlockedJurisdiction

@@ -11,7 +11,7 @@ from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from accounts.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from permissions.models import BlockedJurisdiction
 
 pytestmark = pytest.mark.django_db

@@ -52,7 +52,7 @@ def test_revoke_sessions_rule():
 def test_has_perm_splits_admin_and_super_admin():
     user, admin, super_admin = _user(), _user(Role.ADMIN), _user(Role.SUPER_ADMIN)
     assert admin.has_perm("accounts.view_user")
-    assert admin.has_perm("accounts.view_auditevent")
+    assert admin.has_perm("audit.view_auditevent")
     assert not admin.has_perm("accounts.change_user")
     assert not admin.has_perm("accounts.add_user")
     assert admin.has_perm(rules.BAN_PERMISSION)

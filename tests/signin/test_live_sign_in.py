@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import SignIn, User
+from accounts.models import User
 from signin.authentication import user_of_live_sign_in
+from signin.models import SignIn
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

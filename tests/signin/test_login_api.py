@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.models import SignIn, UsedSignInProof, User
+from accounts.models import User
+from signin.models import SignIn, UsedSignInProof
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.models import SignIn, UsedSignInProof, User
+from accounts.models import User
 from signin import services, statements
 from signin.exceptions import (
     AccountBanned,
@@ -15,6 +15,7 @@ from signin.exceptions import (
     TokenRejected,
     TooManyNewAccounts,
 )
+from signin.models import SignIn, UsedSignInProof
 from signin.siws import parse_siws_message
 from tests.jwts import MALFORMED_CLAIMS, resigned
 from tests.proofs import timestamp_proof

@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from accounts.models import SignIn
 from signin import services
 from signin.exceptions import TokenRejected
+from signin.models import SignIn
 from tests.proofs import timestamp_proof
 from tests.wallets import Wallet
 

@@ -23,10 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import PendingInvalidation, Role, SignIn, User
+from accounts.models import Role, User
 from backoffice import moderation
 from signin import services, sign_in_cache
 from signin.authentication import user_of_sign_in
+from signin.models import PendingInvalidation, SignIn
 from tests.proofs import timestamp_proof
 from tests.signed_in import SignedInClient
 from tests.wallets import Wallet

@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import SignIn, UsedSignInProof, User
+from accounts.models import User
+from signin.models import SignIn, UsedSignInProof
 from signin.statements import (
     refresh_rotated,
     used_proofs_insert,

@@ -5,7 +5,8 @@ import uuid
 import pytest
 from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts.models import SignIn, User
+from accounts.models import User
+from signin.models import SignIn
 from signin.tokens import (
     AccessToken,
     RefreshToken,

@@ -7,7 +7,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.models import SignIn, User
+from accounts.models import User
+from signin.models import SignIn
 from tests.jwts import MALFORMED_CLAIMS, resigned
 from tests.wallets import Wallet
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from backoffice import moderation
 from backoffice.management.operator import USER_HELP, service_errors
 

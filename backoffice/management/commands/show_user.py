@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from accounts.models import AuditEvent
+from audit.models import AuditEvent
 from backoffice.management.operator import UserCommand
 
 
