@@ -183,9 +183,13 @@ def wallet_sign_in(
     proof: SignInProof,
     ip_address: str | None,
     user_agent: str,
+    country: str | None = None,
     now: datetime | None = None,
 ) -> SignInResult:
     """Verify the signature, consume the proof, get or create the account, open a sign-in.
+
+    The sign-in row records the wallet, the client's address, ``country`` (the request's
+    jurisdiction, ``permissions.rules.jurisdiction_of``) and user agent, in its one INSERT.
 
     Guarantees: a proof is accepted at most once across all processes; a banned account
     gets no tokens; a client address creates at most ``NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR``
@@ -215,6 +219,8 @@ def wallet_sign_in(
             expires_at=now + settings.SESSION_LIFETIME,
             ip_address=ip_address,
             user_agent=user_agent[:255],
+            wallet=proof.address,
+            country=country or "",
         )
         tokens = token_pair_issue(sign_in)
         sign_in.save(force_insert=True)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from config.bound_serializers import bound_representation, bound_validation
 from config.client import client_ip
 from config.ratelimit import ADDRESS, WALLET, RateLimit
+from permissions.rules import jurisdiction_of
 from signin import flows, services
 from signin.authentication import signed_in
 from signin.schema import login_schema, logout_schema, refresh_schema
@@ -57,7 +58,10 @@ class LoginApi(APIView):
 
     def post(self, request: Request) -> Response:
         result = flows.login(
-            body=request.data, ip_address=client_ip(request), user_agent=user_agent(request)
+            body=request.data,
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+            country=jurisdiction_of(request),
         )
         tokens = result.tokens
         response = Response(
