@@ -24,7 +24,12 @@ _login_input = bound_validation(LoginInputSerializer)
 
 
 def login(
-    *, body: Any, ip_address: str | None, user_agent: str, now: datetime | None = None
+    *,
+    body: Any,
+    ip_address: str | None,
+    user_agent: str,
+    country: str | None = None,
+    now: datetime | None = None,
 ) -> services.SignInResult:
     """Sign a wallet in from a ``POST /auth/login`` body, form A (timestamp) or B (SIWS).
 
@@ -52,7 +57,7 @@ def login(
                 now=now,
             )
         return services.wallet_sign_in(
-            proof=proof, ip_address=ip_address, user_agent=user_agent, now=now
+            proof=proof, ip_address=ip_address, user_agent=user_agent, country=country, now=now
         )
     except ServiceError as exc:
         services.sign_in_failure_record(
