@@ -1,6 +1,7 @@
 """Sessions without HTTP: what a sign-in records, the live-session list
 (``signin.selectors.sessions_live``) and revoking one (``signin.services.session_revoke``)."""
 
+import itertools
 import uuid
 from datetime import timedelta
 
@@ -21,8 +22,13 @@ from tests.wallets import Wallet
 pytestmark = pytest.mark.django_db
 
 
+# A proof signs its millisecond: two sign-ins of one wallet in the same millisecond would
+# sign the same message, and the second is a replay. Each default time is a new millisecond.
+_MILLISECONDS = itertools.count()
+
+
 def _sign_in(wallet: Wallet, now=None, *, user_agent=CHROME_MAC, country="DE", ip="203.0.113.7"):
-    now = now or timezone.now()
+    now = now or timezone.now() + timedelta(milliseconds=next(_MILLISECONDS))
     return services.wallet_sign_in(
         proof=timestamp_proof(wallet, now),
         ip_address=ip,
