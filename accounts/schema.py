@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
+from accounts.export import AccountExportSerializer
 from accounts.serializers import (
     ProfileSerializer,
     ProfileUpdateInputSerializer,
@@ -129,5 +130,60 @@ user_detail_schema = extend_schema(
             "Unknown, deleted or malformed id.",
             OpenApiExample("not found", error_example(404, "User not found")),
         ),
+    },
+)
+
+
+EXAMPLE_EXPORT = {
+    "exportedAt": "2026-11-26T09:00:00Z",
+    "profile": {
+        key: value
+        for key, value in EXAMPLE_PROFILE.items()
+        if key not in ("isAdmin", "isSuperAdmin")
+    }
+    | {"role": "user", "isBanned": False, "usernameChangedAt": "2026-11-25T18:55:02Z"},
+    "sessions": [
+        {
+            "id": "5b0f1f7e-3c1a-4a8e-9a51-2f6f3a0b9d41",
+            "wallet": EXAMPLE_USER["address"],
+            "createdAt": "2026-11-25T18:54:34Z",
+            "lastUsedAt": "2026-11-25T19:40:02Z",
+            "expiresAt": "2026-12-25T18:54:34Z",
+            "revokedAt": None,
+            "revokedReason": None,
+            "ip": "203.0.113.7",
+            "country": "DE",
+            "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) ... Chrome/131.0",
+            "device": "Chrome on macOS",
+        }
+    ],
+    "auditEvents": [
+        {
+            "id": 42,
+            "at": "2026-11-25T18:55:02Z",
+            "action": "user.registered",
+            "by": "you",
+            "ip": "203.0.113.7",
+            "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) ... Chrome/131.0",
+            "detail": {"username": "alice"},
+        }
+    ],
+}
+
+export_schema = extend_schema(
+    summary="Everything the service keeps about the caller's account, as one JSON document",
+    description=(
+        "Profile, sessions (live and ended, with client address, country and user agent) "
+        "and the audit events about the account, newest first; sent as an attachment. No "
+        "token, refresh token id, signature or password hash. Rate-limited per account "
+        "like every endpoint, and by a lower limit of its own (`RATE_LIMIT_EXPORT_PER_ACCOUNT`)."
+    ),
+    tags=["users"],
+    responses={
+        200: OpenApiResponse(
+            AccountExportSerializer,
+            "The account's data.",
+            [OpenApiExample("export", EXAMPLE_EXPORT)],
+        )
     },
 )

@@ -6,7 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.export import account_export
 from accounts.schema import (
+    export_schema,
     my_profile_schema,
     register_schema,
     user_detail_schema,
@@ -20,6 +22,7 @@ from accounts.serializers import (
 )
 from config.bound_serializers import bound_representation
 from config.client import client_ip
+from config.ratelimit import RateLimit
 from signin.authentication import signed_in
 from signin.views import auth_cookie_clear, user_agent
 
@@ -69,6 +72,18 @@ class UsersApi(APIView):
         services.user_delete(user=signed_in(request)[0])
         response = Response({"message": "User deleted"})
         auth_cookie_clear(response)
+        return response
+
+
+@export_schema
+class MyExportApi(APIView):
+    """``GET /users/me/export``: everything the service keeps about the caller's account."""
+
+    rate_limits = (RateLimit("account"), RateLimit("export"))
+
+    def get(self, request: Request) -> Response:
+        response = Response(account_export(user=signed_in(request)[0]))
+        response["Content-Disposition"] = 'attachment; filename="account-export.json"'
         return response
 
 

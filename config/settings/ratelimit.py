@@ -22,6 +22,9 @@ RATE_LIMITS = {
     "refresh_address": env_str("RATE_LIMIT_REFRESH_PER_ADDRESS", "30/m"),
     # Every other API endpoint, per account (per client address for anonymous callers).
     "account": env_str("RATE_LIMIT_PER_ACCOUNT", "120/m"),
+    # GET /users/me/export, per account, on top of the per-account limit: a whole export is
+    # heavier than any other read.
+    "export": env_str("RATE_LIMIT_EXPORT_PER_ACCOUNT", "10/h"),
     # Staff sign-in attempts to the admin site, per client address.
     "admin_sign_in_address": env_str("RATE_LIMIT_ADMIN_SIGN_IN_PER_ADDRESS", "20/m"),
 }

@@ -228,6 +228,7 @@ def test_rate_limit_defaults():
             "sign_in_wallet": "10/m",
             "refresh_address": "30/m",
             "account": "120/m",
+            "export": "10/h",
             "admin_sign_in_address": "20/m",
         },
         "new_accounts": 20,

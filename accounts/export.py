@@ -1,0 +1,149 @@
+"""The data export (``GET /users/me/export``): everything the service keeps about one account.
+
+What is in it, by table (``EXPORTED``), and what is left out and why (``NOT_EXPORTED``):
+``tests/accounts/test_export.py`` checks that every table referring to the account is one
+or the other, so a new table cannot be forgotten. No secret is written: no token, refresh
+token id, signature, proof key or password hash.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from accounts.models import User
+from audit.models import AuditEvent
+from signin.devices import device_name
+from signin.models import SignIn
+
+# Tables about the account and the export's key holding them.
+EXPORTED = {
+    "accounts.user": "profile",
+    "signin.signin": "sessions",
+    "audit.auditevent": "auditEvents",
+}
+# Tables that refer to the account but are not its data, and why.
+NOT_EXPORTED = {
+    # A marker that the sign-in cache must forget the account, deleted within half a second.
+    "signin.pendinginvalidation": "cache bookkeeping, no personal data",
+    # The admin site's own log of a staff member's edits: about the accounts they edited,
+    # whose data it is; the audit trail records the same actions.
+    "admin.logentry": "other accounts' data (staff actions)",
+}
+
+
+class ExportProfileSerializer(serializers.ModelSerializer):
+    """The account's row: the profile and what the service keeps beside it."""
+
+    profileImage = serializers.URLField(source="profile_image", allow_null=True)
+    isRegistered = serializers.BooleanField(source="is_registered")
+    role = serializers.CharField()
+    isBanned = serializers.BooleanField(source="is_banned")
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+    lastLogin = serializers.DateTimeField(source="last_login", allow_null=True)
+    usernameChangedAt = serializers.DateTimeField(source="username_changed_at", allow_null=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "address",
+            "username",
+            "email",
+            "bio",
+            "profileImage",
+            "isRegistered",
+            "role",
+            "isBanned",
+            "createdAt",
+            "updatedAt",
+            "lastLogin",
+            "usernameChangedAt",
+        ]
+
+
+class ExportSessionSerializer(serializers.ModelSerializer):
+    """One sign-in, live or ended; never its refresh token's id."""
+
+    wallet = serializers.CharField(allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+    lastUsedAt = serializers.DateTimeField(source="last_used_at")
+    expiresAt = serializers.DateTimeField(source="expires_at")
+    revokedAt = serializers.DateTimeField(source="revoked_at", allow_null=True)
+    revokedReason = serializers.CharField(source="revoked_reason", allow_null=True)
+    ip = serializers.IPAddressField(source="ip_address", allow_null=True)
+    country = serializers.CharField(allow_null=True)
+    userAgent = serializers.CharField(source="user_agent")
+    device = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SignIn
+        fields = [
+            "id",
+            "wallet",
+            "createdAt",
+            "lastUsedAt",
+            "expiresAt",
+            "revokedAt",
+            "revokedReason",
+            "ip",
+            "country",
+            "userAgent",
+            "device",
+        ]
+
+    def get_device(self, sign_in: SignIn) -> str:
+        return device_name(sign_in.user_agent)
+
+    def to_representation(self, instance: SignIn) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # Stored as "" for "none"; the export says null, as the sessions list does.
+        for key in ("wallet", "country", "revokedReason"):
+            data[key] = data[key] or None
+        return data
+
+
+class ExportAuditEventSerializer(serializers.ModelSerializer):
+    """One audit event about the account. Who acted is said as "you", "staff" (another
+    account, whose identity is their data) or null (the service or an operator's command)."""
+
+    at = serializers.DateTimeField(source="created_at")
+    by = serializers.SerializerMethodField()
+    ip = serializers.IPAddressField(source="ip_address", allow_null=True)
+    userAgent = serializers.CharField(source="user_agent")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "action", "by", "ip", "userAgent", "detail"]
+
+    def get_by(self, event: AuditEvent) -> str | None:
+        if event.actor_uuid is None:
+            return None
+        return "you" if event.actor_uuid == event.subject_uuid else "staff"
+
+
+class AccountExportSerializer(serializers.Serializer):
+    """The whole export; its keys are ``EXPORTED``'s values."""
+
+    exportedAt = serializers.DateTimeField()
+    profile = ExportProfileSerializer()
+    sessions = ExportSessionSerializer(many=True)
+    auditEvents = ExportAuditEventSerializer(many=True)
+
+
+def account_export(*, user: User, now: datetime | None = None) -> dict[str, Any]:
+    """The account's data as one JSON-ready document, newest first within each list."""
+    return dict(
+        AccountExportSerializer(
+            {
+                "exportedAt": now or timezone.now(),
+                "profile": user,
+                "sessions": SignIn.objects.filter(user=user).order_by("-created_at", "-id"),
+                "auditEvents": AuditEvent.objects.filter(subject_uuid=user.pk).order_by(
+                    "-created_at", "-id"
+                ),
+            }
+        ).data
+    )
