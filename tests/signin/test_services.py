@@ -1,5 +1,6 @@
 """The sign-in, refresh and revoke flows, exercised without HTTP."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from signin import services, statements
+from signin import services, solana, statements
 from signin.exceptions import (
     AccountBanned,
     SignatureReplayed,
@@ -120,14 +121,57 @@ def test_banned_account_gets_no_tokens():
     assert not SignIn.objects.exists()
 
 
-def _siws_proof(wallet, now, **kw):
+def _siws_proof(wallet, now, purpose=None, **kw):
     text = wallet.siws_message(issued_at=now, **kw)
     return services.proof_from_siws(
         message=parse_siws_message(text),
         text=text,
         signature=wallet.sign(text.encode()),
         now=now,
+        purpose=purpose,
     )
+
+
+def test_a_sign_in_refuses_a_siws_message_that_links_a_wallet():
+    wallet, now = Wallet(), timezone.now()
+    statement = f"Link this wallet to account {uuid.uuid4()}"
+    with pytest.raises(SignInFailed, match="links a wallet"):
+        _siws_proof(wallet, now, statement=statement)
+
+
+def test_a_link_proof_is_over_the_accounts_own_text_and_statement(settings):
+    """Form A signs ``Link wallet to <site> account <id>: <timestamp>``; form B must carry
+    ``Link this wallet to account <id>`` exactly; neither is a sign-in's."""
+    settings.SIGN_IN_SITE = "launch.example"
+    wallet, now, account = Wallet(), timezone.now(), uuid.uuid4()
+    purpose = services.link_purpose(account)
+    timestamp_ms = int(now.timestamp() * 1000)
+    signature = solana.decode_signature(wallet.link_body(account, timestamp_ms)["signature"])
+
+    def form_a(purpose):
+        return services.proof_from_timestamp(
+            address=wallet.address,
+            public_key=solana.decode_public_key(wallet.address),
+            signature=signature,
+            timestamp_ms=timestamp_ms,
+            now=now,
+            purpose=purpose,
+        )
+
+    linking = form_a(purpose)
+    assert (
+        linking.message
+        == f"Link wallet to launch.example account {account}: {timestamp_ms}".encode()
+    )
+    services.proof_verify(linking)
+    for other in (None, services.link_purpose(uuid.uuid4())):
+        with pytest.raises(SignInFailed, match="Invalid signature"):
+            services.proof_verify(form_a(other))
+    proof = _siws_proof(wallet, now, purpose, statement=f"Link this wallet to account {account}")
+    services.proof_verify(proof)
+    for statement in (f"Link this wallet to account {uuid.uuid4()}", "Sign in to pump.fun", None):
+        with pytest.raises(SignInFailed, match="statement must be"):
+            _siws_proof(wallet, now, purpose, statement=statement)
 
 
 def test_siws_sign_in():
