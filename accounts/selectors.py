@@ -10,7 +10,7 @@ _MAX_IDENTIFIER_LENGTH = 64
 
 
 def user_get_public(*, identifier: str) -> User:
-    """The account whose uuid or wallet address is ``identifier``.
+    """The account whose uuid, or the address of any of whose wallets, is ``identifier``.
 
     ``UserNotFound`` for an unknown or deleted account and for text that is neither a uuid
     nor a Solana address, so a caller cannot tell a malformed id from a missing account.
@@ -25,8 +25,9 @@ def user_get_public(*, identifier: str) -> User:
             solana.decode_public_key(identifier)
         except solana.EncodingError:
             raise UserNotFound() from None
-        lookup = {"address": identifier}
+        lookup = {"wallets__address": identifier}
     user = User.objects.filter(**lookup).first()
     if user is None:
         raise UserNotFound()
     return user
+

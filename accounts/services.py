@@ -200,7 +200,7 @@ def user_delete(*, user: User) -> None:
                 raise LastSuperAdmin()
         locked = _user_lock(user)
         audit_record(action=AuditAction.USER_DELETED, actor=locked, subject=locked)
-        # Before the row goes: the scrub finds failed sign-ins by the account's address.
+        # Before the rows go: the scrub finds failed sign-ins by the account's wallets.
         audit_scrub_user(locked.pk)
         sign_in_cache.account_changed(locked.pk)  # before delete(), which clears the pk
         locked.delete()

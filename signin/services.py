@@ -8,6 +8,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -15,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts.models import User
+from accounts.models import User, Wallet
 from audit.models import AuditAction
 from audit.services import audit_record
 from config.ratelimit import rate_limit_value_hit
@@ -195,19 +196,29 @@ def proof_consume(proof: SignInProof) -> None:
         raise SignatureReplayed() from None
 
 
+def user_create_for_wallet(*, address: str, **fields: Any) -> User:
+    """A new account whose primary wallet is ``address``: the account row and its wallet row.
+
+    Not in a transaction of its own (the caller's, with a savepoint where it wants to go on
+    after a failure); ``IntegrityError`` when the wallet already belongs to an account.
+    Without a password (an unusable one keeps wallet accounts out of the admin sign-in).
+    """
+    user = User.objects.create(address=address, password=make_password(None), **fields)
+    Wallet.objects.create(address=address, user=user, is_primary=True, linked_at=user.created_at)
+    return user
+
+
 def _account_create(address: str, now: datetime) -> tuple[User, bool]:
     """A first sign-in's account, created signed in; or, when a concurrent first sign-in
     of the wallet created it first, that account, stamped: one account per wallet.
 
-    Called after the stamp found no account, so the insert is tried first (no read); its
-    savepoint keeps the sign-in's transaction usable when the address is taken meanwhile.
+    Called after the stamp found no account, so the inserts are tried first (no read); their
+    savepoint keeps the sign-in's transaction usable when the wallet is taken meanwhile (by
+    another first sign-in, or linked to an account).
     """
     try:
         with transaction.atomic():
-            # No password: an unusable one keeps wallet accounts out of the admin sign-in.
-            user = User.objects.create(
-                address=address, password=make_password(None), last_login=now
-            )
+            user = user_create_for_wallet(address=address, last_login=now)
         return user, True
     except IntegrityError:
         existing = user_signed_in_now(address=address, now=now)
@@ -239,6 +250,9 @@ def wallet_sign_in(
 ) -> SignInResult:
     """Verify the signature, consume the proof, get or create the account, open a sign-in.
 
+    A wallet linked to an account signs in to that account; a wallet of no account gets a
+    new account with it as the primary wallet.
+
     Guarantees: a proof is accepted at most once across all processes; a banned account
     gets no tokens; a client address creates at most ``NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR``
     accounts an hour (``TooManyNewAccounts``, 429); the account, the sign-in row and the
@@ -248,8 +262,9 @@ def wallet_sign_in(
     proof_verify(proof)
     with transaction.atomic():
         proof_consume(proof)
-        # A returning wallet's account is read and stamped in one statement (a banned one's
-        # stamp is rolled back below); only a first sign-in counts against the cap.
+        # A returning wallet's account (found by any of its wallets) is read and stamped in
+        # one statement (a banned one's stamp is rolled back below); only a first sign-in
+        # counts against the cap.
         user, created = user_signed_in_now(address=proof.address, now=now), False
         if user is None:
             _new_account_allow(ip_address)
@@ -376,7 +391,7 @@ def sign_in_failure_record(
     *, address: str | None, reason: str, ip_address: str | None, user_agent: str
 ) -> None:
     """Audit a refused sign-in; called after the attempt's transaction has rolled back."""
-    subject = User.objects.filter(address=address).first() if address else None
+    subject = User.objects.filter(wallets__address=address).first() if address else None
     audit_record(
         action=AuditAction.SIGN_IN_FAILED,
         subject=subject,

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from audit.models import AuditAction, AuditEvent
 from signin.models import SignIn
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +59,8 @@ def test_plain_users_and_anonymous_are_kept_out(user):
 
 def test_admin_lists_searches_and_filters_users(admin_user):
     address = Wallet().address
-    target = User.objects.create(address=address, username="alice")
-    User.objects.create(address=Wallet().address)
+    target = user_create_for_wallet(address=address, username="alice")
+    user_create_for_wallet(address=Wallet().address)
     client = _staff_client(admin_user)
     page = client.get(USERS, {"q": address})
     assert page.status_code == 200
@@ -81,8 +82,8 @@ def _rows(page) -> list[str]:
 
 
 def test_user_list_marks_a_ban_with_a_red_cross_and_the_word(admin_user):
-    banned = User.objects.create(address=Wallet().address, username="mallory", is_banned=True)
-    active = User.objects.create(address=Wallet().address, username="alice")
+    banned = user_create_for_wallet(address=Wallet().address, username="mallory", is_banned=True)
+    active = user_create_for_wallet(address=Wallet().address, username="alice")
     page = _staff_client(admin_user).get(USERS)
     rows = {
         user.pk: row for user, row in zip(page.context["cl"].result_list, _rows(page), strict=True)
@@ -136,7 +137,7 @@ def test_super_admin_changes_a_role_through_the_form(super_admin, user):
     ],
 )
 def test_edit_form_applies_the_api_username_rules(super_admin, username, message):
-    target = User.objects.create(address=Wallet().address, username="alice")
+    target = user_create_for_wallet(address=Wallet().address, username="alice")
     client = _staff_client(super_admin)
     response = client.post(_change_url(target), _change_form(target, username=username))
     assert response.status_code == 200  # the form again, with the error
@@ -199,7 +200,7 @@ def test_edit_form_keeps_unchanged_values_stored_before_the_rules(super_admin):
 
 
 def test_edit_form_accepts_a_valid_name_and_keeps_an_unchanged_legacy_one(super_admin):
-    target = User.objects.create(address=Wallet().address, username="alice")
+    target = user_create_for_wallet(address=Wallet().address, username="alice")
     client = _staff_client(super_admin)
     response = client.post(_change_url(target), _change_form(target, username="alice_2"))
     assert response.status_code == 302, response.content
@@ -313,7 +314,7 @@ def test_audit_trail_is_read_only_for_everyone(super_admin, user):
 
 def test_dashboard_counts_and_site_title(admin_user, sign_in):
     sign_in(Wallet(), APIClient())
-    User.objects.create(address=Wallet().address, is_banned=True)
+    user_create_for_wallet(address=Wallet().address, is_banned=True)
     page = _staff_client(admin_user).get(reverse("admin:index"))
     content = page.content.decode()
     assert "Launchpad Auth" in content
@@ -336,3 +337,4 @@ def test_staff_sign_in_to_the_admin_site_is_audited():
     assert AuditEvent.objects.get(action=AuditAction.STAFF_SIGN_IN_SUCCEEDED).actor == staff
     client.post(reverse("admin:logout"))
     assert AuditEvent.objects.filter(action=AuditAction.STAFF_LOGOUT, actor=staff).exists()
+

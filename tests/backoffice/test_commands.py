@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from audit.models import AuditAction, AuditEvent
 from signin.models import SignIn, UsedSignInProof
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,9 @@ def test_create_super_admin_creates_then_promotes():
     assert "Created super-admin" in _run("create_super_admin", address)
     user = User.objects.get(address=address)
     assert user.role == Role.SUPER_ADMIN and not user.has_usable_password()
+    assert [(w.address, w.is_primary) for w in user.wallets.all()] == [(address, True)]
     existing_address = Wallet().address
-    existing = User.objects.create(address=existing_address)
+    existing = user_create_for_wallet(address=existing_address)
     assert "Promoted super-admin" in _run("create_super_admin", existing_address)
     existing.refresh_from_db()
     assert existing.role == Role.SUPER_ADMIN
@@ -78,7 +80,7 @@ def test_create_super_admin_errors(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("123\n"))
     with pytest.raises(CommandError, match="too short"):
         _run("create_super_admin", Wallet().address, "--username", "ops", "--password-stdin")
-    User.objects.create(address=Wallet().address, username="taken")
+    user_create_for_wallet(address=Wallet().address, username="taken")
     with pytest.raises(CommandError, match=r"already exists|taken"):
         _run("create_super_admin", Wallet().address, "--username", "taken")
     assert not User.objects.filter(role=Role.SUPER_ADMIN).exists()  # all rolled back

@@ -10,6 +10,7 @@ from backoffice import moderation
 from core.errors import ServiceError
 from permissions.exceptions import InvalidRole, NotAllowed
 from signin.models import SignIn
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_role_changes_only_by_super_admins(admin_user, super_admin, user):
 def test_last_super_admin_cannot_be_demoted(super_admin):
     with pytest.raises(LastSuperAdmin):
         moderation.user_role_set(actor=super_admin, user=super_admin, role=Role.ADMIN)
-    other = User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN)
+    other = user_create_for_wallet(address=Wallet().address, role=Role.SUPER_ADMIN)
     moderation.user_role_set(actor=other, user=super_admin, role=Role.ADMIN)
     with pytest.raises(LastSuperAdmin):
         moderation.user_role_set(actor=None, user=other, role=Role.USER)
@@ -130,7 +131,7 @@ def test_super_admin_ensure_creates_or_promotes():
     user, created = moderation.super_admin_ensure(address=address)
     assert created and user.role == Role.SUPER_ADMIN and not user.has_usable_password()
     existing_address = Wallet().address
-    existing = User.objects.create(address=existing_address)
+    existing = user_create_for_wallet(address=existing_address)
     promoted, created = moderation.super_admin_ensure(address=existing_address)
     assert not created and promoted.pk == existing.pk and promoted.role == Role.SUPER_ADMIN
     with pytest.raises(ServiceError):

@@ -4,13 +4,14 @@ import pytest
 
 from accounts.models import Role, User
 from permissions import rules
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
 
 
 def _user(role: str = Role.USER, banned: bool = False) -> User:
-    return User.objects.create(address=Wallet().address, role=role, is_banned=banned)
+    return user_create_for_wallet(address=Wallet().address, role=role, is_banned=banned)
 
 
 def test_only_super_admins_change_roles_and_edit_accounts():

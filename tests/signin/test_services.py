@@ -5,9 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.models import Wallet as WalletRow
 from signin import services, solana, statements
 from signin.exceptions import (
     AccountBanned,
@@ -17,6 +20,7 @@ from signin.exceptions import (
     TooManyNewAccounts,
 )
 from signin.models import SignIn, UsedSignInProof
+from signin.services import user_create_for_wallet
 from signin.siws import parse_siws_message
 from tests.jwts import MALFORMED_CLAIMS, resigned
 from tests.proofs import timestamp_proof
@@ -53,7 +57,7 @@ def test_first_sign_in_that_loses_the_race_for_the_account_signs_into_the_winner
     """The other first sign-in of the wallet created the account between the stamp (which
     found none) and the insert: the insert fails, and the winner's account is stamped."""
     wallet, now = Wallet(), timezone.now()
-    winner = User.objects.create(address=wallet.address)
+    winner = user_create_for_wallet(address=wallet.address)
     stamp, calls = statements.user_signed_in_now, []
 
     def stamp_too_early_the_first_time(**kwargs):
@@ -113,9 +117,39 @@ def test_replayed_proof_is_refused():
     assert SignIn.objects.count() == 1
 
 
+def _statements(captured) -> list[str]:
+    """The statements a block ran, savepoints left out."""
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if "SAVEPOINT" not in query["sql"].upper()
+    ]
+
+
+@pytest.mark.parametrize("with_wallet", ["primary", "linked"])
+def test_a_returning_sign_in_costs_one_statement_for_the_account(with_wallet):
+    """Whichever of its wallets signs in, the account is found, read and stamped by one
+    ``UPDATE ... RETURNING``: no round trip of its own for the wallet table."""
+    primary, linked, now = Wallet(), Wallet(), timezone.now()
+    user = _sign_in(_proof(primary, now), now).user
+    WalletRow.objects.create(address=linked.address, user=user)
+    keypair = primary if with_wallet == "primary" else linked
+    with CaptureQueriesContext(connection) as captured:
+        result = _sign_in(_proof(keypair, now, int(now.timestamp() * 1000) + 1), now)
+    assert result.user.pk == user.pk and not result.created
+    statements_run = _statements(captured)
+    account_statements = [sql for sql in statements_run if User._meta.db_table in sql]
+    assert len(account_statements) == 1
+    assert account_statements[0].startswith("UPDATE")
+    assert WalletRow._meta.db_table in account_statements[0]
+    assert [sql for sql in statements_run if WalletRow._meta.db_table in sql] == account_statements
+    # The used proof, the account, the sign-in, the audit event: four statements in all.
+    assert len(statements_run) == 4, statements_run
+
+
 def test_banned_account_gets_no_tokens():
     wallet, now = Wallet(), timezone.now()
-    User.objects.create(address=wallet.address, is_banned=True)
+    user_create_for_wallet(address=wallet.address, is_banned=True)
     with pytest.raises(AccountBanned):
         _sign_in(_proof(wallet, now))
     assert not SignIn.objects.exists()

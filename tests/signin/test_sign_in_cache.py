@@ -24,6 +24,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
+from accounts.models import Wallet as WalletRow
 from backoffice import moderation
 from signin import services, sign_in_cache
 from signin.authentication import user_of_sign_in
@@ -186,6 +187,7 @@ def test_the_admin_sites_sign_in_stamp_is_seen_on_the_next_request(django_assert
     wallet = Wallet()
     user = User.objects.create_user(username="boss", password="a long staff password 42")
     User.objects.filter(pk=user.pk).update(address=wallet.address, role=Role.SUPER_ADMIN)
+    WalletRow.objects.create(address=wallet.address, user=user, is_primary=True)
     earlier = timezone.now() - timedelta(minutes=1)
     result = services.wallet_sign_in(
         proof=timestamp_proof(wallet, earlier), ip_address=None, user_agent="", now=earlier
