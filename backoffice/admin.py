@@ -27,6 +27,7 @@ from audit.services import audit_record_request
 from backoffice import moderation
 from core.errors import ServiceError
 from permissions.rules import BAN_PERMISSION, REVOKE_SESSIONS_PERMISSION
+from signin.devices import device_name
 from signin.models import SignIn
 
 # Roles, not Django groups, decide what staff may do.
@@ -163,7 +164,14 @@ class SignInInline(admin.TabularInline):
     model = SignIn
     verbose_name = "live sign-in"
     verbose_name_plural = "live sign-ins"
-    fields = readonly_fields = ("created_at", "last_used_at", "ip_address", "user_agent")
+    fields = readonly_fields = (
+        "wallet",
+        "created_at",
+        "last_used_at",
+        "ip_address",
+        "country",
+        "device",
+    )
     extra = 0
     max_num = 0
     can_delete = False
@@ -171,6 +179,10 @@ class SignInInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(revoked_at__isnull=True)
+
+    @admin.display(description="device")
+    def device(self, obj: SignIn) -> str:
+        return device_name(obj.user_agent)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -342,28 +354,38 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class SignInAdmin(ReadOnlyAdmin):
     list_display = [
         "user",
+        "wallet",
         "created_at",
         "last_used_at",
         "ip_address",
-        "user_agent",
+        "country",
+        "device",
         "is_live",
         "revoked_reason",
     ]
     list_filter = [RevokedFilter, "created_at", "revoked_reason"]
-    search_fields = ["user__address", "user__username", "ip_address", "user_agent"]
+    search_fields = ["user__address", "user__username", "wallet", "ip_address", "user_agent"]
     list_select_related = ["user"]
     ordering = ["-created_at"]
     actions = ["revoke_sign_ins"]
     fields = readonly_fields = (
         "id",
         "user",
+        "wallet",
         "created_at",
         "last_used_at",
+        "expires_at",
         "ip_address",
+        "country",
         "user_agent",
+        "device",
         "revoked_at",
         "revoked_reason",
     )
+
+    @admin.display(description="device")
+    def device(self, obj: SignIn) -> str:
+        return device_name(obj.user_agent)
 
     @admin.display(boolean=True, description="live")
     def is_live(self, obj: SignIn) -> bool:

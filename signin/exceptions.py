@@ -37,3 +37,11 @@ class TooManyNewAccounts(ServiceError):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
+
+
+class SessionNotFound(ServiceError):
+    """Not one of the caller's live sessions: unknown, another account's, revoked, ended,
+    or not a session id at all. One answer for each, so that none tells which."""
+
+    status = HTTPStatus.NOT_FOUND
+    default_message = "Session not found"

@@ -24,7 +24,12 @@ _login_input = bound_validation(LoginInputSerializer)
 
 
 def login(
-    *, body: Any, ip_address: str | None, user_agent: str, now: datetime | None = None
+    *,
+    body: Any,
+    ip_address: str | None,
+    user_agent: str,
+    country: str | None = None,
+    now: datetime | None = None,
 ) -> services.SignInResult:
     """Sign a wallet in from a ``POST /auth/login`` body, form A (timestamp) or B (SIWS).
 
@@ -43,6 +48,7 @@ def login(
             proof=proof_from_input(data, now=now),
             ip_address=ip_address,
             user_agent=user_agent,
+            country=country,
             now=now,
         )
     except ServiceError as exc:

@@ -24,6 +24,7 @@ class SignIn(models.Model):
     family at once; the database row is the source of truth, a cache may only sit in front.
     ``refresh_jti`` is the one refresh token of the family that may still be used.
     ``expires_at`` is fixed when the sign-in starts: no token of it outlives that.
+    A sign-in is what ``GET /auth/sessions`` calls a session.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -35,6 +36,11 @@ class SignIn(models.Model):
     expires_at = models.DateTimeField(default=session_end)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True, default="")
+    # The base58 address of the wallet that signed in (an account may come to hold several).
+    # The database defaults let a release still running while this one migrates insert.
+    wallet = models.CharField(max_length=44, blank=True, default="", db_default="")
+    # ISO 3166-1 alpha-2 of the request, as permissions.rules.jurisdiction_of says; "": unknown.
+    country = models.CharField(max_length=2, blank=True, default="", db_default="")
     refresh_jti = models.CharField(max_length=64)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=32, blank=True, default="")

@@ -3,6 +3,7 @@
 Each name is a decorator that ``signin/views.py`` puts on its view.
 """
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -17,6 +18,7 @@ from signin.serializers import (
     LoginFormBSerializer,
     LoginOutputSerializer,
     RefreshInputSerializer,
+    SessionSerializer,
     TokenPairSerializer,
 )
 from signin.services import RevokeScope
@@ -149,5 +151,62 @@ logout_schema = extend_schema(
             "Revoked; the cookie is cleared (kept with `scope=others`).",
             examples=[OpenApiExample("logged out", {"message": "Logged out"})],
         )
+    },
+)
+
+
+EXAMPLE_SESSION = {
+    "id": "6d1f7a9c-3b2e-4c51-8f0a-2e9b7c4d5a10",
+    "current": True,
+    "wallet": EXAMPLE_ADDRESS,
+    "createdAt": "2026-11-25T18:54:34Z",
+    "lastUsedAt": "2026-11-26T09:12:03Z",
+    "expiresAt": "2026-12-25T18:54:34Z",
+    "ip": "203.0.113.7",
+    "country": "DE",
+    "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "device": "Chrome on macOS",
+}
+
+
+sessions_schema = extend_schema(
+    summary="The caller's live sessions",
+    tags=["auth"],
+    responses={
+        200: OpenApiResponse(
+            SessionSerializer(many=True),
+            "Live sessions (not revoked, not ended), newest first; `current` marks the "
+            "session of the token used.",
+            examples=[OpenApiExample("sessions", [EXAMPLE_SESSION])],
+        )
+    },
+)
+
+
+session_revoke_schema = extend_schema(
+    summary="Revoke one of the caller's sessions",
+    tags=["auth"],
+    request=None,
+    parameters=[
+        OpenApiParameter(
+            "session_id",
+            OpenApiTypes.UUID,
+            OpenApiParameter.PATH,
+            description="The session's `id` from `GET /auth/sessions`.",
+        )
+    ],
+    responses={
+        200: OpenApiResponse(
+            MessageSerializer,
+            "Revoked at once: the session's access and refresh tokens are refused from the "
+            "next request on. Revoking the current session is a logout: the cookie is cleared.",
+            examples=[OpenApiExample("revoked", {"message": "Session revoked"})],
+        ),
+        404: error_response(
+            "Not one of the caller's live sessions (unknown, another account's, revoked, "
+            "ended), or not a uuid.",
+            OpenApiExample("not found", error_example(404, "Session not found")),
+        ),
     },
 )

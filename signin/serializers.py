@@ -85,6 +85,36 @@ class SignInUserSerializer(serializers.ModelSerializer):
         fields = ["id", "address", "username", "isRegistered", "createdAt"]
 
 
+class SessionSerializer(serializers.Serializer):
+    """One live session as ``GET /auth/sessions`` lists it (a ``signin.selectors.Session``)."""
+
+    id = serializers.UUIDField()
+    current = serializers.BooleanField(help_text="The session of the token used.")
+    wallet = serializers.CharField(
+        allow_null=True, help_text="Base58 address of the wallet that signed in."
+    )
+    createdAt = serializers.DateTimeField(source="created_at")
+    lastUsedAt = serializers.DateTimeField(
+        source="last_used_at", help_text="The sign-in or its latest refresh."
+    )
+    expiresAt = serializers.DateTimeField(
+        source="expires_at", help_text="The session's end; refreshing never moves it."
+    )
+    ip = serializers.IPAddressField(
+        source="ip_address", allow_null=True, help_text="Client address at sign-in."
+    )
+    country = serializers.CharField(
+        allow_null=True,
+        help_text="ISO 3166-1 alpha-2 country at sign-in (as `GET /auth/is-valid-jurisdiction`"
+        " decides it); null when unknown.",
+    )
+    userAgent = serializers.CharField(source="user_agent", help_text="As the client sent it.")
+    device = serializers.CharField(
+        help_text='Readable name from the user agent, such as "Chrome on macOS"; '
+        '"Unknown device" when it tells nothing.'
+    )
+
+
 # --- Documentation of the request forms and responses (drf-spectacular) --------------------
 BASE58_KEY = r"^[1-9A-HJ-NP-Za-km-z]{32,44}$"
 BASE58_SIGNATURE = r"^[1-9A-HJ-NP-Za-km-z]{64,88}$"

@@ -23,6 +23,7 @@ from config.ratelimit import rate_limit_value_hit
 from signin import sign_in_cache, solana
 from signin.exceptions import (
     AccountBanned,
+    SessionNotFound,
     SignatureReplayed,
     SignInFailed,
     TokenRejected,
@@ -246,12 +247,15 @@ def wallet_sign_in(
     proof: SignInProof,
     ip_address: str | None,
     user_agent: str,
+    country: str | None = None,
     now: datetime | None = None,
 ) -> SignInResult:
     """Verify the signature, consume the proof, get or create the account, open a sign-in.
 
     A wallet linked to an account signs in to that account; a wallet of no account gets a
-    new account with it as the primary wallet.
+    new account with it as the primary wallet. The sign-in row records the wallet, the
+    client's address, ``country`` (the request's jurisdiction,
+    ``permissions.rules.jurisdiction_of``) and user agent, in its one INSERT.
 
     Guarantees: a proof is accepted at most once across all processes; a banned account
     gets no tokens; a client address creates at most ``NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR``
@@ -281,6 +285,8 @@ def wallet_sign_in(
             expires_at=now + settings.SESSION_LIFETIME,
             ip_address=ip_address,
             user_agent=user_agent[:255],
+            wallet=proof.address,
+            country=country or "",
         )
         tokens = token_pair_issue(sign_in)
         sign_in.save(force_insert=True)
@@ -387,6 +393,61 @@ def sign_ins_revoke(
     return revoked
 
 
+class RevokeReason:
+    """``SignIn.revoked_reason`` of the API's own revocations (staff and the flows that
+    revoke for a ban, a deletion or reuse name theirs)."""
+
+    LOGOUT = "logout"  # the caller ended its own, current session
+    USER = "user"  # the caller ended another of its sessions (GET /auth/sessions' list)
+
+
+@transaction.atomic
+def session_revoke(
+    *,
+    user: User,
+    session_id: str | uuid.UUID,
+    current_sign_in_id: uuid.UUID | None,
+    ip_address: str | None,
+    user_agent: str,
+    now: datetime | None = None,
+) -> bool:
+    """Revoke one of the account's live sessions at once, access tokens included, on every
+    instance; returns whether it was the current one (then it is a logout).
+
+    ``SessionNotFound`` (404), with nothing written, when ``session_id`` is not one of the
+    account's live sessions: unknown, another account's, already revoked, ended, or not a
+    uuid. One conditional ``UPDATE`` decides, so two concurrent revocations of one session
+    revoke it once.
+    """
+    try:
+        sign_in_id = session_id if isinstance(session_id, uuid.UUID) else uuid.UUID(session_id)
+    except ValueError:
+        raise SessionNotFound() from None
+    now = now or timezone.now()
+    current = sign_in_id == current_sign_in_id
+    reason = RevokeReason.LOGOUT if current else RevokeReason.USER
+    revoked = SignIn.objects.filter(
+        pk=sign_in_id, user=user, revoked_at__isnull=True, expires_at__gt=now
+    ).update(revoked_at=now, revoked_reason=reason)
+    if not revoked:
+        raise SessionNotFound()
+    sign_in_cache.account_changed(user.pk)
+    audit_record(
+        action=AuditAction.LOGOUT if current else AuditAction.SESSIONS_REVOKED,
+        actor=user,
+        subject=user,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        detail={
+            "scope": RevokeScope.CURRENT if current else "one",
+            "signInId": str(sign_in_id),
+            "revoked": revoked,
+            "via": "api",
+        },
+    )
+    return current
+
+
 def sign_in_failure_record(
     *, address: str | None, reason: str, ip_address: str | None, user_agent: str
 ) -> None:
@@ -412,7 +473,7 @@ def sign_out(
 ) -> int:
     """Logout: revoke sign-ins by ``scope`` and audit it; returns how many were revoked."""
     revoked = sign_ins_revoke(
-        user=user, current_sign_in_id=current_sign_in_id, scope=scope, reason="logout"
+        user=user, current_sign_in_id=current_sign_in_id, scope=scope, reason=RevokeReason.LOGOUT
     )
     audit_record(
         action=AuditAction.LOGOUT,

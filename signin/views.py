@@ -11,10 +11,17 @@ from rest_framework.views import APIView
 from config.bound_serializers import bound_representation, bound_validation
 from config.client import client_ip
 from config.ratelimit import ADDRESS, WALLET, RateLimit
-from signin import flows, services
+from permissions.rules import jurisdiction_of
+from signin import flows, selectors, services
 from signin.authentication import signed_in
-from signin.schema import login_schema, logout_schema, refresh_schema
-from signin.serializers import RefreshInputSerializer, SignInUserSerializer
+from signin.schema import (
+    login_schema,
+    logout_schema,
+    refresh_schema,
+    session_revoke_schema,
+    sessions_schema,
+)
+from signin.serializers import RefreshInputSerializer, SessionSerializer, SignInUserSerializer
 from signin.tokens import token_sign_in_id
 
 # The hot paths' shapes, bound once (config/bound_serializers.py).
@@ -57,7 +64,10 @@ class LoginApi(APIView):
 
     def post(self, request: Request) -> Response:
         result = flows.login(
-            body=request.data, ip_address=client_ip(request), user_agent=user_agent(request)
+            body=request.data,
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+            country=jurisdiction_of(request),
         )
         tokens = result.tokens
         response = Response(
@@ -117,5 +127,35 @@ class LogoutApi(APIView):
         )
         response = Response({"message": "Logged out"}, status=status.HTTP_201_CREATED)
         if query.validated_data["scope"] != services.RevokeScope.OTHERS:
+            auth_cookie_clear(response)
+        return response
+
+
+@sessions_schema
+class SessionsApi(APIView):
+    """``GET /auth/sessions``: the caller's live sessions, newest first."""
+
+    def get(self, request: Request) -> Response:
+        user, token = signed_in(request)
+        sessions = selectors.sessions_live(user=user, current_sign_in_id=token_sign_in_id(token))
+        return Response(SessionSerializer(sessions, many=True).data)
+
+
+@session_revoke_schema
+class SessionDetailApi(APIView):
+    """``DELETE /auth/sessions/{id}``: revoke one of the caller's sessions; the current one
+    is a logout (the cookie is cleared)."""
+
+    def delete(self, request: Request, session_id: str) -> Response:
+        user, token = signed_in(request)
+        was_current = services.session_revoke(
+            user=user,
+            session_id=session_id,
+            current_sign_in_id=token_sign_in_id(token),
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        response = Response({"message": "Session revoked"})
+        if was_current:
             auth_cookie_clear(response)
         return response

@@ -287,6 +287,34 @@ def test_sessions_page_lists_and_revokes_one_sign_in(admin_user, sign_in):
     assert client.post(sign_in_change, {"revoked_reason": ""}).status_code == 403
 
 
+def test_sessions_page_shows_wallet_country_and_device(admin_user, settings):
+    settings.COUNTRY_HEADER = "CF-IPCountry"
+    wallet = Wallet()
+    agent = (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+    )
+    response = APIClient().post(
+        "/auth/login",
+        wallet.login_body(),
+        format="json",
+        HTTP_USER_AGENT=agent,
+        HTTP_CF_IPCOUNTRY="DE",
+    )
+    assert response.status_code == 201
+    page = _staff_client(admin_user).get(SIGN_INS, {"q": wallet.address})
+    assert page.context["cl"].result_count == 1
+    text = page.content.decode()
+    for column in ("column-wallet", "column-country", "column-device"):
+        assert column in text
+    assert f'<td class="field-wallet">{wallet.address}</td>' in text
+    assert '<td class="field-country">DE</td>' in text
+    assert '<td class="field-device">Chrome on macOS</td>' in text
+    target = User.objects.get(address=wallet.address)
+    user_page = _staff_client(admin_user).get(_change_url(target)).content.decode()
+    assert "Chrome on macOS" in user_page
+
+
 def test_admin_cannot_revoke_a_super_admins_sessions(admin_user, super_admin):
     SignIn.objects.create(user=super_admin, refresh_jti="x")
     _staff_client(admin_user).post(

@@ -1,5 +1,5 @@
 """End to end in headless Chromium: a staff member signs in to the admin site, finds a user,
-bans them, and the API then refuses that user's token.
+and bans them, or revokes one of their sessions; the API then refuses the token(s) concerned.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``make e2e-deps``). Where they are not
 installed the test is skipped with that message, except in CI (``CI=true``), where it fails.
@@ -78,11 +78,37 @@ def _api(base: str, method: str, path: str, body: dict | None = None, token: str
         return error.code, json.loads(error.read())
 
 
+def _staff_signs_in(browser, base: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/admin/")
+    browser.find_element(By.NAME, "username").send_keys("moderator")
+    browser.find_element(By.NAME, "password").send_keys(STAFF_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    assert "Launchpad Auth" in browser.title
+
+
+def _find_user(browser, address: str) -> list:
+    """Search the users' list for the wallet; its one row."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    browser.find_element(By.LINK_TEXT, "Users").click()
+    search = browser.find_element(By.ID, "searchbar")
+    search.send_keys(address)
+    browser.find_element(By.CSS_SELECTOR, "#changelist-search input[type=submit]").click()
+    # Wait for the searched list: right after the click the old, unfiltered page may still
+    # be the one the driver sees.
+    WebDriverWait(browser, 15).until(lambda driver: "q=" in driver.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert len(rows) == 1 and address in rows[0].text
+    return rows
+
+
 @pytest.mark.django_db(transaction=True)
 def test_staff_bans_a_user_in_the_browser_and_the_api_refuses_its_token(live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.select import Select
-    from selenium.webdriver.support.wait import WebDriverWait
 
     User.objects.create_user(username="moderator", password=STAFF_PASSWORD, role=Role.ADMIN)
     wallet = Wallet()
@@ -92,23 +118,11 @@ def test_staff_bans_a_user_in_the_browser_and_the_api_refuses_its_token(live_ser
     assert _api(live_server.url, "GET", "/auth/my-profile", token=token)[0] == 200
 
     # The staff member signs in to the admin site.
-    browser.get(live_server.url + "/admin/")
-    browser.find_element(By.NAME, "username").send_keys("moderator")
-    browser.find_element(By.NAME, "password").send_keys(STAFF_PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    assert "Launchpad Auth" in browser.title
+    _staff_signs_in(browser, live_server.url)
     assert browser.find_element(By.ID, "count-users").text == "2"
 
     # Finds the user by wallet address.
-    browser.find_element(By.LINK_TEXT, "Users").click()
-    search = browser.find_element(By.ID, "searchbar")
-    search.send_keys(wallet.address)
-    browser.find_element(By.CSS_SELECTOR, "#changelist-search input[type=submit]").click()
-    # Wait for the searched list: right after the click the old, unfiltered page may still
-    # be the one the driver sees.
-    WebDriverWait(browser, 15).until(lambda driver: "q=" in driver.current_url)
-    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
-    assert len(rows) == 1 and wallet.address in rows[0].text
+    rows = _find_user(browser, wallet.address)
 
     # Bans them with the list action.
     rows[0].find_element(By.CSS_SELECTOR, "input.action-select").click()
@@ -128,3 +142,51 @@ def test_staff_bans_a_user_in_the_browser_and_the_api_refuses_its_token(live_ser
     ban = AuditEvent.objects.get(action=AuditAction.USER_BANNED)
     assert ban.actor is not None and ban.actor.username == "moderator"
     assert ban.detail["via"] == "admin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_revokes_one_session_in_the_browser_and_the_api_refuses_only_its_token(
+    live_server, browser
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    User.objects.create_user(username="moderator", password=STAFF_PASSWORD, role=Role.ADMIN)
+    wallet = Wallet()
+    stolen = _api(live_server.url, "POST", "/auth/login", wallet.login_body())[1]
+    kept = _api(live_server.url, "POST", "/auth/login", wallet.login_body())[1]
+    status, sessions = _api(live_server.url, "GET", "/auth/sessions", token=kept["token"])
+    assert status == 200 and len(sessions) == 2
+    stolen_id = next(session["id"] for session in sessions if not session["current"])
+
+    # The staff member finds the account, opens its sign-ins and revokes the one session.
+    _staff_signs_in(browser, live_server.url)
+    rows = _find_user(browser, wallet.address)
+    rows[0].find_element(By.LINK_TEXT, wallet.address).click()
+    browser.find_element(By.LINK_TEXT, "All sign-ins").click()
+    WebDriverWait(browser, 15).until(lambda driver: "user__id__exact=" in driver.current_url)
+    listed = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert len(listed) == 2
+    assert all(wallet.address in row.text for row in listed)
+    browser.find_element(By.CSS_SELECTOR, f"input.action-select[value='{stolen_id}']").click()
+    Select(browser.find_element(By.NAME, "action")).select_by_value("revoke_sign_ins")
+    browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+    assert "Revoked 1 session(s)." in browser.find_element(By.CSS_SELECTOR, "ul.messagelist").text
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "admin-sign-ins.png"))
+
+    # The revoked session's tokens are refused on the next request; the other goes on.
+    status, body = _api(live_server.url, "GET", "/auth/my-profile", token=stolen["token"])
+    assert status == 401
+    assert body == {"statusCode": 401, "message": "Token has been revoked", "error": "Unauthorized"}
+    refresh = {"refreshToken": stolen["refreshToken"]}
+    assert _api(live_server.url, "POST", "/auth/refresh", refresh)[0] == 401
+    status, sessions = _api(live_server.url, "GET", "/auth/sessions", token=kept["token"])
+    assert status == 200
+    assert [session["current"] for session in sessions] == [True]
+    assert sessions[0]["id"] != stolen_id
+    revoked = AuditEvent.objects.get(action=AuditAction.SESSIONS_REVOKED)
+    assert revoked.actor is not None and revoked.actor.username == "moderator"
+    assert revoked.detail["signInId"] == stolen_id and revoked.detail["via"] == "admin"

@@ -29,6 +29,7 @@ from backoffice import moderation
 from signin import services, sign_in_cache
 from signin.authentication import user_of_sign_in
 from signin.models import PendingInvalidation, SignIn
+from signin.tokens import AccessToken, token_sign_in_id
 from tests.proofs import timestamp_proof
 from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
@@ -231,6 +232,30 @@ def test_logout_of_other_sessions_is_seen_on_their_next_request(django_assert_nu
     assert current.post("/auth/logout?scope=others").status_code == 201
     assert other.get("/auth/my-profile").status_code == 401
     assert current.get("/auth/my-profile").status_code == 200
+
+
+def test_revoking_one_session_is_seen_on_its_next_request(django_assert_num_queries):
+    """DELETE /auth/sessions/{id}: the revoked session's token is refused on the very next
+    request although its read was served from the cache; the caller's own goes on."""
+    wallet = Wallet()
+    other, current = _signed_in(wallet), _signed_in(wallet)
+    _served_from_cache(other, django_assert_num_queries)
+    _served_from_cache(current, django_assert_num_queries)
+    other_id = SignIn.objects.exclude(pk=_sign_in_id(current)).get(user=_user(other)).pk
+    assert current.delete(f"/auth/sessions/{other_id}").status_code == 200
+    assert other.get("/auth/my-profile").status_code == 401
+    assert current.get("/auth/my-profile").status_code == 200
+
+
+def test_revoking_the_current_session_is_seen_on_the_next_request(django_assert_num_queries):
+    client = _signed_in()
+    _served_from_cache(client, django_assert_num_queries)
+    assert client.delete(f"/auth/sessions/{_sign_in_id(client)}").status_code == 200
+    assert client.get("/auth/my-profile").status_code == 401
+
+
+def _sign_in_id(client: SignedInClient) -> uuid.UUID:
+    return token_sign_in_id(AccessToken(client.login_body["token"]))
 
 
 def test_staff_revoking_one_sign_in_is_seen_on_the_next_request(django_assert_num_queries):
