@@ -18,7 +18,9 @@ from audit.models import AuditAction, AuditEvent
 from config.client import client_ip
 
 # Keys of ``detail`` that identify a person; removed when the account is deleted.
-PERSONAL_DETAIL_KEYS = frozenset({"address", "username", "email", "ipAddress", "userAgent"})
+PERSONAL_DETAIL_KEYS = frozenset(
+    {"address", "previousAddress", "username", "email", "ipAddress", "userAgent"}
+)
 # ``AuditAction.values`` builds a new list on every use; every sign-in records an event.
 _ACTIONS = frozenset(AuditAction.values)
 
