@@ -1,4 +1,5 @@
-"""Staff flows: ban, unban, roles, revoking sessions; the admin site and commands call these.
+"""Staff flows: ban, unban, roles, revoking sessions, unlinking wallets; the admin site and
+commands call these.
 
 Each flow takes the ``actor`` doing it: a staff member (checked against
 ``permissions.rules``, the same rules the admin site shows), or None for an operator's
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from accounts.exceptions import LastSuperAdmin, UserNotFound
 from accounts.models import Role, User, Wallet
+from accounts.services import user_lock
+from accounts.wallets import wallet_remove
 from audit.models import AuditAction
 from audit.services import audit_record
 from config.client import client_ip
@@ -248,3 +251,24 @@ def sign_in_revoke(*, actor: User | None, sign_in: SignIn, origin: Origin = COMM
         )
     return bool(revoked)
 
+
+@transaction.atomic
+def wallet_unlink(*, actor: User | None, wallet: Wallet, origin: Origin = COMMAND) -> int:
+    """Unlink a wallet from its account and revoke the sessions signed in with it; returns
+    how many. The account's own rules hold for staff too: not its primary wallet, not its
+    only one (``WalletUnlinkRefused``)."""
+    if actor is not None:
+        _require(
+            rules.can_unlink_wallets(actor, wallet.user),
+            "You may not unlink this account's wallets",
+        )
+    user = user_lock(wallet.user)
+    revoked = wallet_remove(user=user, address=wallet.address)
+    _record(
+        action=AuditAction.WALLET_UNLINKED,
+        actor=actor,
+        subject=user,
+        origin=origin,
+        detail={"address": wallet.address, "revoked": revoked},
+    )
+    return revoked

@@ -50,6 +50,21 @@ def test_revoke_sessions_rule():
     assert not rules.can_revoke_sessions(user, user)
 
 
+def test_unlink_wallets_rule_and_permission():
+    user, admin, super_admin = _user(), _user(Role.ADMIN), _user(Role.SUPER_ADMIN)
+    assert rules.can_unlink_wallets(admin, user)
+    assert rules.can_unlink_wallets(admin, admin)
+    assert not rules.can_unlink_wallets(admin, super_admin)
+    assert rules.can_unlink_wallets(super_admin, admin)
+    assert not rules.can_unlink_wallets(user, user)
+    wallet_of = {account: account.wallets.get() for account in (user, super_admin)}
+    assert admin.has_perm(rules.UNLINK_WALLET_PERMISSION)
+    assert admin.has_perm(rules.UNLINK_WALLET_PERMISSION, wallet_of[user])
+    assert not admin.has_perm(rules.UNLINK_WALLET_PERMISSION, wallet_of[super_admin])
+    assert not user.has_perm(rules.UNLINK_WALLET_PERMISSION)
+    assert admin.has_perm("accounts.view_wallet") and not admin.has_perm("accounts.delete_wallet")
+
+
 def test_has_perm_splits_admin_and_super_admin():
     user, admin, super_admin = _user(), _user(Role.ADMIN), _user(Role.SUPER_ADMIN)
     assert admin.has_perm("accounts.view_user")
