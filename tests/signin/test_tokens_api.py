@@ -99,7 +99,7 @@ def test_wrong_key_and_none_algorithm_are_401(sign_in, wallet):
     payload = jwt.decode(body["token"], options={"verify_signature": False})
     forged = jwt.encode(payload, "not-the-signing-key-but-long-enough-1234", algorithm="HS256")
     assert _bearer(forged).get("/auth/my-profile").status_code == 401
-    unsigned = jwt.encode(payload, None, algorithm="none")
+    unsigned = jwt.encode(payload, "", algorithm="none")  # PyJWT reads "" as no key
     assert _bearer(unsigned).get("/auth/my-profile").status_code == 401
 
 

@@ -1,0 +1,126 @@
+"""Instructions per request, counted by callgrind: a figure the machine's speed does not enter.
+
+    DATABASE_URL=postgres://.../launchpad_instructions REDIS_URL=redis://127.0.0.1:6379/13 \\
+        .venv/bin/python bench/instructions.py [--reads 400] [--sign-ins 60]
+
+Runs the production WSGI application (config.wsgi) in-process with the benchmark's production
+settings (bench/run.py's ``service_env``, the access line written to /dev/null) on a migrated
+database, three times under ``valgrind --tool=callgrind``: with no measured request, with
+``--reads`` cached ``GET /auth/my-profile`` and with ``--sign-ins`` returning
+``POST /auth/login``; prints each one's instructions per request, start-up subtracted. Run
+it on two checkouts to compare code ("not slower" in docs/performance.md): the counts repeat
+to within a fraction of a percent whatever else the machine is doing, where `make bench`'s
+req/s move by a tenth from one run to the next.
+"""
+
+import argparse
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def drive(mode: str, count: int) -> None:
+    """Sign a wallet in, warm the read path, then send ``count`` requests of ``mode``."""
+    from bench.run import service_env
+
+    os.environ |= service_env() | {
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "ALLOWED_HOSTS": "testserver",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    import django
+
+    django.setup()
+    from config.wsgi import application
+    from signin import sign_in_cache
+    from tests.wallets import Wallet
+    from tests.wsgi import wsgi_environ
+
+    sink = open(os.devnull, "w")  # noqa: SIM115 (open for the process's life)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(sink)
+    # It runs by the wall clock, so far more often under callgrind than in real time.
+    sign_in_cache._pending_check.seconds = 1e9
+
+    def request(method: str, path: str, body: dict | None = None, token: str = "") -> bytes:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = json.dumps(body).encode() if body is not None else b""
+        environ = wsgi_environ(method, path, headers, data)
+        return b"".join(application(environ, lambda status, response_headers: None))
+
+    wallet = Wallet()
+    token = json.loads(request("POST", "/auth/login", wallet.login_body()))["token"]
+    for _ in range(50):
+        request("GET", "/auth/my-profile", token=token)
+    start = int(time.time() * 1000)
+    for number in range(count):
+        if mode == "read":
+            request("GET", "/auth/my-profile", token=token)
+        else:
+            answer = request("POST", "/auth/login", wallet.login_body(start + number))
+            assert b'"token"' in answer, answer[:200]
+
+
+def instructions(mode: str, count: int, folder: Path) -> int:
+    out = folder / f"callgrind.{mode}.{count}"
+    subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={out}",
+            sys.executable,
+            __file__,
+            "--drive",
+            mode,
+            str(count),
+        ],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    match = re.search(r"^summary: (\d+)$", out.read_text(), re.MULTILINE)
+    assert match, f"no summary in {out}"
+    return int(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reads", type=int, default=400)
+    parser.add_argument("--sign-ins", type=int, default=60)
+    parser.add_argument("--drive", nargs=2, metavar=("MODE", "COUNT"), help=argparse.SUPPRESS)
+    opts = parser.parse_args()
+    if opts.drive:
+        drive(opts.drive[0], int(opts.drive[1]))
+        return
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        check=True,
+        cwd=ROOT,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.base"},
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        base = instructions("read", 0, Path(folder))
+        for mode, count, name in (
+            ("read", opts.reads, "GET /auth/my-profile (cached)"),
+            ("login", opts.sign_ins, "POST /auth/login (returning)"),
+        ):
+            per_request = (instructions(mode, count, Path(folder)) - base) / count
+            print(f"{name}: {per_request / 1e6:.3f} M instructions per request ({count} requests)")
+
+
+if __name__ == "__main__":
+    main()
