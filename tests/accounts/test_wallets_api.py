@@ -127,11 +127,13 @@ def test_a_replayed_link_proof_is_400_and_changes_nothing(client):
 def test_linking_a_wallet_that_belongs_to_an_account_is_409_and_changes_nothing(
     client, primary, whose
 ):
-    keypair = {
-        "the primary": lambda: primary,
-        "a linked one": lambda: _linked(client),
-        "another account's": lambda: (lambda k: (_client_for(k), k)[1])(Keypair()),
-    }[whose]()
+    if whose == "the primary":
+        keypair = primary
+    elif whose == "a linked one":
+        keypair = _linked(client)
+    else:
+        keypair = Keypair()
+        _client_for(keypair)  # its first sign-in makes it another account's primary
     before = db_state()
     response = client.post("/auth/wallets", keypair.link_body(_account_id(client)), format="json")
     assert response.json() == {
