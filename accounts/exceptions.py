@@ -47,3 +47,29 @@ class AccountGone(ServiceError):
 
     status = HTTPStatus.UNAUTHORIZED
     default_message = "Account no longer exists"
+
+
+class WalletProofInvalid(ServiceError):
+    """A wallet-link proof that is wrong, stale, replayed or made for another account: a 400,
+    not the sign-in's 401, which on an authenticated endpoint would say the token failed."""
+
+    default_message = "Invalid wallet proof"
+
+
+class WalletTaken(ServiceError):
+    """The wallet belongs to an account already; which one is not said."""
+
+    status = HTTPStatus.CONFLICT
+    default_message = "Wallet is already linked to an account"
+
+
+class WalletNotFound(ServiceError):
+    status = HTTPStatus.NOT_FOUND
+    default_message = "Wallet not found"
+
+
+class WalletUnlinkRefused(ServiceError):
+    """The primary wallet, or an account's only one, stays linked."""
+
+    status = HTTPStatus.CONFLICT
+    default_message = "The primary wallet cannot be unlinked; make another wallet primary first"

@@ -13,6 +13,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
+from accounts.selectors import wallets_list
+from accounts.serializers import WalletSerializer
 from audit.models import AuditEvent
 from signin.devices import device_name
 from signin.models import SignIn
@@ -20,6 +22,7 @@ from signin.models import SignIn
 # Tables about the account and the export's key holding them.
 EXPORTED = {
     "accounts.user": "profile",
+    "accounts.wallet": "wallets",
     "signin.signin": "sessions",
     "audit.auditevent": "auditEvents",
 }
@@ -129,17 +132,20 @@ class AccountExportSerializer(serializers.Serializer):
 
     exportedAt = serializers.DateTimeField()
     profile = ExportProfileSerializer()
+    wallets = WalletSerializer(many=True)
     sessions = ExportSessionSerializer(many=True)
     auditEvents = ExportAuditEventSerializer(many=True)
 
 
 def account_export(*, user: User, now: datetime | None = None) -> dict[str, Any]:
-    """The account's data as one JSON-ready document, newest first within each list."""
+    """The account's data as one JSON-ready document: the wallets as ``GET /auth/wallets``
+    lists them, the sessions and audit events newest first."""
     return dict(
         AccountExportSerializer(
             {
                 "exportedAt": now or timezone.now(),
                 "profile": user,
+                "wallets": wallets_list(user=user),
                 "sessions": SignIn.objects.filter(user=user).order_by("-created_at", "-id"),
                 "auditEvents": AuditEvent.objects.filter(subject_uuid=user.pk).order_by(
                     "-created_at", "-id"

@@ -1,5 +1,5 @@
-"""The account. Its sign-ins, the used sign-in proofs and the sign-in cache's pending
-invalidations live in ``signin.models``, the audit trail in ``audit.models``."""
+"""The account and its wallets. Its sign-ins, the used sign-in proofs and the sign-in
+cache's pending invalidations live in ``signin.models``, the audit trail in ``audit.models``."""
 
 import uuid
 from typing import Any
@@ -108,3 +108,40 @@ class User(AbstractBaseUser):
         from permissions.rules import has_staff_module_permission
 
         return has_staff_module_permission(self, app_label)
+
+
+# The CAIP-2 id of Solana's mainnet (its genesis hash, truncated): CAIP-10 account ids of
+# wallets are ``solana:<this>:<address>``.
+SOLANA_MAINNET_CAIP2 = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"
+
+
+class Wallet(models.Model):
+    """A Solana wallet of an account; signing in with any of them signs in to the account.
+
+    An address belongs to one account at most (the unique index decides, whoever writes).
+    Each account with a wallet has exactly one primary wallet (at most one by the partial
+    unique index; the flows keep it at least one), and ``User.address`` is its address.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Base58 of a 32-byte ed25519 key is at most 44 characters.
+    address = models.CharField(max_length=44, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="wallets")
+    is_primary = models.BooleanField(default=False)
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_primary=True),
+                name="wallet_one_primary_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def caip10(self) -> str:
+        return f"{SOLANA_MAINNET_CAIP2}:{self.address}"

@@ -17,9 +17,10 @@ from accounts.serializers import (
     ProfileUpdateInputSerializer,
     PublicProfileSerializer,
     RegisterInputSerializer,
+    WalletSerializer,
 )
 from config.openapi import MessageSerializer, error_example, error_response
-from signin.schema import EXAMPLE_USER
+from signin.schema import EXAMPLE_ADDRESS, EXAMPLE_SIGNATURE, EXAMPLE_USER, PROOF_REQUEST
 
 EXAMPLE_PROFILE = EXAMPLE_USER | {
     "username": "alice",
@@ -134,6 +135,115 @@ user_detail_schema = extend_schema(
 )
 
 
+EXAMPLE_LINKED_ADDRESS = "7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV"
+EXAMPLE_WALLETS = [
+    {
+        "address": EXAMPLE_ADDRESS,
+        "caip10": f"solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:{EXAMPLE_ADDRESS}",
+        "isPrimary": True,
+        "linkedAt": "2026-11-25T18:54:34Z",
+        "lastSignInAt": "2026-11-26T09:12:00Z",
+    },
+    {
+        "address": EXAMPLE_LINKED_ADDRESS,
+        "caip10": f"solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:{EXAMPLE_LINKED_ADDRESS}",
+        "isPrimary": False,
+        "linkedAt": "2026-11-26T09:10:00Z",
+        "lastSignInAt": None,
+    },
+]
+_WALLETS_RESPONSE = OpenApiResponse(
+    WalletSerializer(many=True),
+    "The caller's wallets, the primary first.",
+    [OpenApiExample("wallets", EXAMPLE_WALLETS)],
+)
+_ADDRESS_PARAMETER = OpenApiParameter(
+    "address", str, OpenApiParameter.PATH, description="base58 address of one of your wallets"
+)
+_NOT_YOURS = error_response(
+    "Not one of the caller's wallets (unknown, another account's, or not an address).",
+    OpenApiExample("not found", error_example(404, "Wallet not found")),
+)
+
+
+wallets_schema = extend_schema_view(
+    get=extend_schema(
+        summary="The caller's wallets", tags=["wallets"], responses={200: _WALLETS_RESPONSE}
+    ),
+    post=extend_schema(
+        summary="Link another wallet to the caller's account",
+        description=(
+            "The body is a proof from the wallet to link, in either shape of `POST /auth/login`:"
+            " form A signs `Link wallet to <site> account <account id>: <timestamp>`, form B"
+            " (SIWS) carries the statement `Link this wallet to account <account id>`. Single-use"
+            " and time-bound like a sign-in proof."
+        ),
+        tags=["wallets"],
+        request=PROOF_REQUEST,
+        examples=[
+            OpenApiExample(
+                "form A",
+                {
+                    "address": EXAMPLE_LINKED_ADDRESS,
+                    "signature": EXAMPLE_SIGNATURE,
+                    "timestamp": 1764096874123,
+                },
+                request_only=True,
+            )
+        ],
+        responses={
+            201: OpenApiResponse(
+                WalletSerializer,
+                "Linked.",
+                [OpenApiExample("linked", EXAMPLE_WALLETS[1])],
+            ),
+            400: error_response(
+                "Malformed body, or a proof that is wrong, stale, replayed or for another account.",
+                OpenApiExample("replayed", error_example(400, "Signature has already been used")),
+            ),
+            409: error_response(
+                "The wallet belongs to an account already (this one or another).",
+                OpenApiExample(
+                    "taken", error_example(409, "Wallet is already linked to an account")
+                ),
+            ),
+        },
+    ),
+)
+
+
+wallet_primary_schema = extend_schema(
+    summary="Make one of the caller's wallets the primary one",
+    tags=["wallets"],
+    request=None,
+    parameters=[_ADDRESS_PARAMETER],
+    responses={200: _WALLETS_RESPONSE, 404: _NOT_YOURS},
+)
+
+
+wallet_detail_schema = extend_schema(
+    summary="Unlink one of the caller's wallets",
+    description="Revokes the sessions signed in with that wallet.",
+    tags=["wallets"],
+    request=None,
+    parameters=[_ADDRESS_PARAMETER],
+    responses={
+        200: _WALLETS_RESPONSE,
+        404: _NOT_YOURS,
+        409: error_response(
+            "The primary wallet, or the account's only one.",
+            OpenApiExample(
+                "primary",
+                error_example(
+                    409,
+                    "The primary wallet cannot be unlinked; make another wallet primary first",
+                ),
+            ),
+        ),
+    },
+)
+
+
 EXAMPLE_EXPORT = {
     "exportedAt": "2026-11-26T09:00:00Z",
     "profile": {
@@ -142,6 +252,7 @@ EXAMPLE_EXPORT = {
         if key not in ("isAdmin", "isSuperAdmin")
     }
     | {"role": "user", "isBanned": False, "usernameChangedAt": "2026-11-25T18:55:02Z"},
+    "wallets": EXAMPLE_WALLETS[:1],
     "sessions": [
         {
             "id": "5b0f1f7e-3c1a-4a8e-9a51-2f6f3a0b9d41",
@@ -173,7 +284,8 @@ EXAMPLE_EXPORT = {
 export_schema = extend_schema(
     summary="Everything the service keeps about the caller's account, as one JSON document",
     description=(
-        "Profile, sessions (live and ended, with client address, country and user agent) "
+        "Profile, wallets, sessions (live and ended, with client address, country and user "
+        "agent) "
         "and the audit events about the account, newest first; sent as an attachment. No "
         "token, refresh token id, signature or password hash. Rate-limited per account "
         "like every endpoint, and by a lower limit of its own (`RATE_LIMIT_EXPORT_PER_ACCOUNT`)."

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import User, Wallet
 from accounts.profile_values import (
     BIO_MAX_LENGTH,
     PROFILE_IMAGE_MAX_LENGTH,
@@ -54,6 +54,22 @@ class PublicProfileSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "address", "username", "bio", "profileImage", "createdAt"]
+
+
+class WalletSerializer(serializers.ModelSerializer):
+    """One of the caller's wallets (``GET /auth/wallets`` lists them)."""
+
+    caip10 = serializers.CharField(help_text="CAIP-10 account id: solana:<mainnet>:<address>.")
+    isPrimary = serializers.BooleanField(source="is_primary")
+    linkedAt = serializers.DateTimeField(source="linked_at")
+    # From the sign-ins (``accounts.selectors.wallets_list``); a wallet just linked has none.
+    lastSignInAt = serializers.DateTimeField(
+        source="last_sign_in_at", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Wallet
+        fields = ["address", "caip10", "isPrimary", "linkedAt", "lastSignInAt"]
 
 
 class UsernameField(StrictCharField):

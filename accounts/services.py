@@ -62,7 +62,8 @@ def username_next_change_at(*, user: User) -> datetime | None:
     return user.username_changed_at + cooldown
 
 
-def _user_lock(user: User) -> User:
+def user_lock(user: User) -> User:
+    """The account's row, locked to the end of the transaction: its changes go one at a time."""
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
     if locked is None:  # deleted by a concurrent request (found by schemathesis)
         raise AccountGone()
@@ -94,7 +95,7 @@ def user_register(
     _profile_values_check(bio=bio, profile_image=profile_image)
     try:
         with transaction.atomic():
-            locked = _user_lock(user)
+            locked = user_lock(user)
             if locked.is_registered:
                 raise AlreadyRegistered()
             locked.username = username
@@ -150,7 +151,7 @@ def profile_update(
     changed: list[str] = []
     try:
         with transaction.atomic():
-            locked = _user_lock(user)
+            locked = user_lock(user)
             if username is not UNSET and username != locked.username:
                 _username_check(username)
                 next_change = username_next_change_at(user=locked)
@@ -198,9 +199,9 @@ def user_delete(*, user: User) -> None:
             )
             if holders == [user.pk]:
                 raise LastSuperAdmin()
-        locked = _user_lock(user)
+        locked = user_lock(user)
         audit_record(action=AuditAction.USER_DELETED, actor=locked, subject=locked)
-        # Before the row goes: the scrub finds failed sign-ins by the account's address.
+        # Before the rows go: the scrub finds failed sign-ins by the account's wallets.
         audit_scrub_user(locked.pk)
         sign_in_cache.account_changed(locked.pk)  # before delete(), which clears the pk
         locked.delete()

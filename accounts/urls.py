@@ -9,4 +9,15 @@ urlpatterns = [
     re_path(r"^users/?$", views.UsersApi.as_view(), name="users"),
     re_path(r"^users/me/export/?$", views.MyExportApi.as_view(), name="users-me-export"),
     re_path(r"^users/(?P<identifier>[^/]+)/?$", views.UserDetailApi.as_view(), name="users-detail"),
+    re_path(r"^auth/wallets/?$", views.WalletsApi.as_view(), name="auth-wallets"),
+    re_path(
+        r"^auth/wallets/(?P<address>[^/]+)/primary/?$",
+        views.WalletPrimaryApi.as_view(),
+        name="auth-wallets-primary",
+    ),
+    re_path(
+        r"^auth/wallets/(?P<address>[^/]+)/?$",
+        views.WalletDetailApi.as_view(),
+        name="auth-wallets-detail",
+    ),
 ]

@@ -1,24 +1,32 @@
-"""The profile endpoints: thin views around ``accounts.services`` and ``accounts.selectors``."""
+"""The profile and wallet endpoints: thin views around ``accounts.services``,
+``accounts.wallets`` and ``accounts.selectors``."""
+
+from typing import Any
 
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import selectors, services, wallets
 from accounts.export import account_export
+from accounts.models import User
 from accounts.schema import (
     export_schema,
     my_profile_schema,
     register_schema,
     user_detail_schema,
     users_schema,
+    wallet_detail_schema,
+    wallet_primary_schema,
+    wallets_schema,
 )
 from accounts.serializers import (
     ProfileSerializer,
     ProfileUpdateInputSerializer,
     PublicProfileSerializer,
     RegisterInputSerializer,
+    WalletSerializer,
 )
 from config.bound_serializers import bound_representation
 from config.client import client_ip
@@ -94,3 +102,53 @@ class UserDetailApi(APIView):
     def get(self, request: Request, identifier: str) -> Response:
         user = selectors.user_get_public(identifier=identifier)
         return Response(public_profile_body(user))
+
+
+def _wallets_body(user: User) -> Any:
+    return WalletSerializer(selectors.wallets_list(user=user), many=True).data
+
+
+@wallets_schema
+class WalletsApi(APIView):
+    """``GET /auth/wallets``: the caller's wallets; ``POST``: link another by its proof."""
+
+    def get(self, request: Request) -> Response:
+        return Response(_wallets_body(signed_in(request)[0]))
+
+    def post(self, request: Request) -> Response:
+        wallet = wallets.wallet_link_from_body(
+            user=signed_in(request)[0],
+            body=request.data,
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return Response(WalletSerializer(wallet).data, status=status.HTTP_201_CREATED)
+
+
+@wallet_primary_schema
+class WalletPrimaryApi(APIView):
+    """``POST /auth/wallets/{address}/primary``: make one of the caller's wallets the primary."""
+
+    def post(self, request: Request, address: str) -> Response:
+        user = wallets.wallet_primary_set(
+            user=signed_in(request)[0],
+            address=address,
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return Response(_wallets_body(user))
+
+
+@wallet_detail_schema
+class WalletDetailApi(APIView):
+    """``DELETE /auth/wallets/{address}``: unlink one of the caller's wallets."""
+
+    def delete(self, request: Request, address: str) -> Response:
+        user = signed_in(request)[0]
+        wallets.wallet_unlink(
+            user=user,
+            address=address,
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return Response(_wallets_body(user))

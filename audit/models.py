@@ -31,6 +31,9 @@ class AuditAction(models.TextChoices):
     JURISDICTION_UPDATED = "jurisdiction.updated", "Blocked country edited"
     JURISDICTION_UNBLOCKED = "jurisdiction.unblocked", "Country unblocked"
     ADMIN_ACTION = "admin.action", "Other staff action"
+    WALLET_LINKED = "wallet.linked", "Wallet linked"
+    WALLET_UNLINKED = "wallet.unlinked", "Wallet unlinked"
+    WALLET_PRIMARY_CHANGED = "wallet.primary_changed", "Primary wallet changed"
 
 
 class AuditEvent(models.Model):

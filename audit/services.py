@@ -13,12 +13,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models import Q
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.models import User, Wallet
 from audit.models import AuditAction, AuditEvent
 from config.client import client_ip
 
 # Keys of ``detail`` that identify a person; removed when the account is deleted.
-PERSONAL_DETAIL_KEYS = frozenset({"address", "username", "email", "ipAddress", "userAgent"})
+PERSONAL_DETAIL_KEYS = frozenset(
+    {"address", "previousAddress", "username", "email", "ipAddress", "userAgent"}
+)
 # ``AuditAction.values`` builds a new list on every use; every sign-in records an event.
 _ACTIONS = frozenset(AuditAction.values)
 
@@ -71,14 +73,14 @@ def audit_scrub_user(user_id: uuid.UUID | str) -> int:
 
     Call it when the account is deleted (before or after the row goes). Clears the IP
     address and user agent of every event the account did or was the subject of, and the
-    identifying ``detail`` keys (address, username, email), including failed sign-ins that
-    named its address before the account existed. Returns the number of events changed.
+    identifying ``detail`` keys (addresses, username, email), including failed sign-ins that
+    named one of its wallets before the account existed. Returns the number of events changed.
     """
     user_id = uuid.UUID(str(user_id))
     condition = Q(actor_uuid=user_id) | Q(subject_uuid=user_id)
-    address = User.objects.filter(pk=user_id).values_list("address", flat=True).first()
-    if address:
-        condition |= Q(detail__address=address)
+    addresses = list(Wallet.objects.filter(user_id=user_id).values_list("address", flat=True))
+    if addresses:
+        condition |= Q(detail__address__in=addresses)
     changed = 0
     for event in AuditEvent.objects.filter(condition).only("id", "detail"):
         detail = {

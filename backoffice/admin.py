@@ -1,9 +1,10 @@
-"""The staff back-office on Django's admin site: users, sessions (sign-ins), the audit trail.
+"""The staff back-office on Django's admin site: users, their wallets, sessions (sign-ins), the
+audit trail.
 
 Who may do what is asked of ``permissions.rules`` (through ``User.has_perm``), and every
 change goes through ``backoffice.moderation``, so the admin site, the commands and the API
 share one set of rules and one audit trail. Plain admins look, ban, unban and revoke
-sessions; only super-admins edit accounts and roles.
+sessions and unlink wallets; only super-admins edit accounts and roles.
 """
 
 from collections.abc import Callable
@@ -19,14 +20,18 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.models import User
+from accounts.models import User, Wallet
 from accounts.profile_values import PROFILE_IMAGE_MAX_LENGTH, bio_problem, profile_image_problem
 from accounts.usernames import username_problem
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record_request
 from backoffice import moderation
 from core.errors import ServiceError
-from permissions.rules import BAN_PERMISSION, REVOKE_SESSIONS_PERMISSION
+from permissions.rules import (
+    BAN_PERMISSION,
+    REVOKE_SESSIONS_PERMISSION,
+    UNLINK_WALLET_PERMISSION,
+)
 from signin.devices import device_name
 from signin.models import SignIn
 
@@ -49,11 +54,13 @@ def _changelist_url(model: type[Model], **params: Any) -> str:
 def _run_per_user(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
-    users: list[User],
+    users: list[Any],
     flow: Any,
     done: str,
+    noun: str = "account(s)",
 ) -> None:
-    """Apply a moderation flow to each selected account; refusals are reported, not fatal."""
+    """Apply a moderation flow to each selected account (or other row); refusals are
+    reported, not fatal."""
     succeeded, refused = 0, []
     for user in users:
         try:
@@ -63,7 +70,7 @@ def _run_per_user(
         else:
             succeeded += 1
     if succeeded:
-        modeladmin.message_user(request, f"{done}: {succeeded} account(s).", messages.SUCCESS)
+        modeladmin.message_user(request, f"{done}: {succeeded} {noun}.", messages.SUCCESS)
     for refusal in refused:
         modeladmin.message_user(request, refusal, messages.ERROR)
 
@@ -160,29 +167,13 @@ class UserAdminForm(forms.ModelForm):
         return cleaned
 
 
-class SignInInline(admin.TabularInline):
-    model = SignIn
-    verbose_name = "live sign-in"
-    verbose_name_plural = "live sign-ins"
-    fields = readonly_fields = (
-        "wallet",
-        "created_at",
-        "last_used_at",
-        "ip_address",
-        "country",
-        "device",
-    )
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on the account's page that staff change only through the flows' actions."""
+
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).filter(revoked_at__isnull=True)
-
-    @admin.display(description="device")
-    def device(self, obj: SignIn) -> str:
-        return device_name(obj.user_agent)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -194,18 +185,53 @@ class SignInInline(admin.TabularInline):
         return False
 
 
+class WalletInline(ReadOnlyInline):
+    model = Wallet
+    fields = readonly_fields = ("address", "is_primary", "linked_at", "unlink")
+    ordering = ("-is_primary", "linked_at")
+
+    @admin.display(description="unlink")
+    def unlink(self, obj: Wallet) -> str:
+        """Unlinking is the wallets list's action (the staff flow, audited): a link to it."""
+        if obj.pk is None or obj.is_primary:
+            return "-"
+        return format_html('<a href="{}">Unlink…</a>', _changelist_url(Wallet, q=obj.address))
+
+
+class SignInInline(ReadOnlyInline):
+    model = SignIn
+    verbose_name = "live sign-in"
+    verbose_name_plural = "live sign-ins"
+    fields = readonly_fields = (
+        "wallet",
+        "created_at",
+        "last_used_at",
+        "ip_address",
+        "country",
+        "device",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(revoked_at__isnull=True)
+
+    @admin.display(description="device")
+    def device(self, obj: SignIn) -> str:
+        return device_name(obj.user_agent)
+
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
     list_display = ["address", "username", "role", "status", "last_login", "created_at"]
     list_display_links = ["address", "username"]
     list_filter = ["role", "is_banned", RegisteredFilter, ("created_at", JoinedFilter)]
-    search_fields = ["address", "username", "email"]
+    # Any of an account's wallets finds it; the primary's address is the account's own.
+    search_fields = ["address", "=wallets__address", "username", "email"]
     ordering = ["-created_at"]
     list_per_page = 50
     show_full_result_count = False
     actions = ["ban_users", "unban_users", "revoke_all_sessions"]
-    inlines = [SignInInline]
+    inlines = [WalletInline, SignInInline]
     readonly_fields = [
         "id",
         "address",
@@ -230,12 +256,14 @@ class UserAdmin(admin.ModelAdmin):
         icon, label = ("icon-no.svg", "Banned") if obj.is_banned else ("icon-yes.svg", "Active")
         return format_html('<img src="{}" alt=""> {}', static(f"admin/img/{icon}"), label)
 
-    @admin.display(description="sessions and audit trail")
+    @admin.display(description="wallets, sessions and audit trail")
     def links(self, obj: User) -> str:
         if obj.pk is None:
             return "-"
         return format_html(
-            '<a href="{}">All sign-ins</a> · <a href="{}">Audit trail</a>',
+            '<a href="{}">Wallets</a> · <a href="{}">All sign-ins</a> · '
+            '<a href="{}">Audit trail</a>',
+            _changelist_url(Wallet, user__id__exact=obj.pk),
             _changelist_url(SignIn, user__id__exact=obj.pk),
             _changelist_url(AuditEvent, subject_uuid=obj.pk),
         )
@@ -410,6 +438,41 @@ class SignInAdmin(ReadOnlyAdmin):
         self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
         for refusal in refused:
             self.message_user(request, refusal, messages.ERROR)
+
+
+# --- Wallets ---------------------------------------------------------------------------------
+@admin.register(Wallet)
+class WalletAdmin(ReadOnlyAdmin):
+    """Every account's wallets; staff unlink them with the action, through the staff flow."""
+
+    list_display = ["address", "user", "is_primary", "linked_at"]
+    list_filter = ["is_primary", "linked_at"]
+    search_fields = ["=address", "=user__address", "user__username"]
+    list_select_related = ["user"]
+    ordering = ["-linked_at"]
+    actions = ["unlink_wallets"]
+    fields = readonly_fields = ("address", "user", "is_primary", "linked_at")
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        return lookup == "user__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    def has_unlink_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(UNLINK_WALLET_PERMISSION)
+
+    @admin.action(
+        description="Unlink selected wallets (revokes their sessions)", permissions=["unlink"]
+    )
+    def unlink_wallets(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _run_per_user(
+            self,
+            request,
+            list(queryset.select_related("user")),
+            lambda wallet: moderation.wallet_unlink(
+                actor=_actor(request), wallet=wallet, origin=_origin(request)
+            ),
+            "Unlinked",
+            noun="wallet(s)",
+        )
 
 
 # --- Audit trail (read-only for everyone) ----------------------------------------------------

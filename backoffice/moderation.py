@@ -1,4 +1,5 @@
-"""Staff flows: ban, unban, roles, revoking sessions; the admin site and commands call these.
+"""Staff flows: ban, unban, roles, revoking sessions, unlinking wallets; the admin site and
+commands call these.
 
 Each flow takes the ``actor`` doing it: a staff member (checked against
 ``permissions.rules``, the same rules the admin site shows), or None for an operator's
@@ -18,7 +19,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.exceptions import LastSuperAdmin, UserNotFound
-from accounts.models import Role, User
+from accounts.models import Role, User, Wallet
+from accounts.services import user_lock
+from accounts.wallets import wallet_remove
 from audit.models import AuditAction
 from audit.services import audit_record
 from config.client import client_ip
@@ -27,7 +30,7 @@ from permissions import rules
 from permissions.exceptions import InvalidRole, NotAllowed
 from signin import sign_in_cache, solana
 from signin.models import SignIn
-from signin.services import RevokeScope, sign_ins_revoke
+from signin.services import RevokeScope, sign_ins_revoke, user_create_for_wallet
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,12 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def user_resolve(*, identifier: str) -> User:
-    """The account named by its uuid, wallet address or username (any case)."""
+    """The account named by its uuid, the address of any of its wallets, or its username
+    (any case)."""
     identifier = identifier.strip()
-    query = Q(address=identifier) | Q(username__iexact=identifier)
+    query = Q(pk__in=Wallet.objects.filter(address=identifier).values("user_id")) | Q(
+        username__iexact=identifier
+    )
     with contextlib.suppress(ValueError):
         query |= Q(pk=uuid.UUID(identifier))
     matches = list(User.objects.filter(query)[:2])
@@ -191,15 +197,16 @@ def user_role_set(*, actor: User | None, user: User, role: str, origin: Origin =
 
 @transaction.atomic
 def super_admin_ensure(*, address: str, origin: Origin = COMMAND) -> tuple[User, bool]:
-    """The wallet's account as a super-admin, created if it never signed in; (user, created)."""
+    """The wallet's account (whichever of its wallets ``address`` is) as a super-admin,
+    created with it as the primary wallet if it never signed in; (user, created)."""
     try:
         solana.decode_public_key(address)
     except solana.EncodingError:
         raise ServiceError(f"{address!r} is not a Solana wallet address") from None
-    user, created = User.objects.get_or_create(address=address)
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+    user = User.objects.filter(wallets__address=address).first()
+    created = user is None
+    if user is None:
+        user = user_create_for_wallet(address=address)
     user_role_set(actor=None, user=user, role=Role.SUPER_ADMIN, origin=origin)
     user.refresh_from_db()
     return user, created
@@ -243,3 +250,25 @@ def sign_in_revoke(*, actor: User | None, sign_in: SignIn, origin: Origin = COMM
             detail={"scope": "one", "signInId": str(sign_in.pk), "revoked": revoked},
         )
     return bool(revoked)
+
+
+@transaction.atomic
+def wallet_unlink(*, actor: User | None, wallet: Wallet, origin: Origin = COMMAND) -> int:
+    """Unlink a wallet from its account and revoke the sessions signed in with it; returns
+    how many. The account's own rules hold for staff too: not its primary wallet, not its
+    only one (``WalletUnlinkRefused``)."""
+    if actor is not None:
+        _require(
+            rules.can_unlink_wallets(actor, wallet.user),
+            "You may not unlink this account's wallets",
+        )
+    user = user_lock(wallet.user)
+    revoked = wallet_remove(user=user, address=wallet.address)
+    _record(
+        action=AuditAction.WALLET_UNLINKED,
+        actor=actor,
+        subject=user,
+        origin=origin,
+        detail={"address": wallet.address, "revoked": revoked},
+    )
+    return revoked

@@ -24,23 +24,29 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, models  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from accounts.models import User, Wallet  # noqa: E402
 from signin.models import SignIn  # noqa: E402
+from signin.services import user_create_for_wallet  # noqa: E402
 from signin.tokens import token_pair_issue  # noqa: E402
-from tests.wallets import Wallet  # noqa: E402
+from tests.wallets import Wallet as TestWallet  # noqa: E402
 
 SEED_PREFIX = "Seed"
 
 
 def _insert_select(model: type[models.Model], overrides: dict[str, str], source: str) -> int:
     """INSERT INTO <model> SELECT ... FROM <source>: every column from ``overrides`` (SQL
-    expressions) or else the field's default, so new model fields need no change here."""
+    expressions) or else the field's default, so new model fields need no change here; an
+    auto-incremented primary key is left to the database."""
     columns, expressions, params = [], [], []
     for field in model._meta.concrete_fields:
+        if (
+            isinstance(field, models.AutoField | models.BigAutoField)
+            and field.column not in overrides
+        ):
+            continue
         columns.append(connection.ops.quote_name(field.column))
         if field.column in overrides:
             expressions.append(overrides[field.column])
@@ -65,7 +71,8 @@ def _insert_select(model: type[models.Model], overrides: dict[str, str], source:
 
 
 def seed(users: int, revoked: int) -> None:
-    """``users`` accounts and ``revoked`` revoked sign-ins (one per seeded account)."""
+    """``users`` accounts, each with its primary wallet, and ``revoked`` revoked sign-ins
+    (one per seeded account)."""
     if connection.vendor != "postgresql":
         raise SystemExit("seeding uses PostgreSQL's generate_series")
     started = time.monotonic()
@@ -86,6 +93,7 @@ def seed(users: int, revoked: int) -> None:
             },
             f"generate_series({existing + 1}, {users}) AS i",
         )
+    _seed_wallets()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM accounts_signin WHERE revoked_at IS NOT NULL")
         existing_revoked = cursor.fetchone()[0]
@@ -107,11 +115,29 @@ def seed(users: int, revoked: int) -> None:
         # Settle what PostgreSQL would otherwise do in the background during the measurement:
         # vacuum the new rows (visibility, hint bits), then write them out (a checkpoint would
         # spread those writes over the next minutes).
-        cursor.execute("VACUUM (ANALYZE) accounts_user, accounts_signin")
+        cursor.execute(f"VACUUM (ANALYZE) accounts_user, {Wallet._meta.db_table}, accounts_signin")
         cursor.execute("ANALYZE")
         cursor.execute("CHECKPOINT")
     print(
-        f"seeded to {users} users, {revoked} revoked sign-ins in {time.monotonic() - started:.1f}s"
+        f"seeded to {users} users and wallets, {revoked} revoked sign-ins in "
+        f"{time.monotonic() - started:.1f}s"
+    )
+
+
+def _seed_wallets() -> int:
+    """The primary wallet of every seeded account that has none yet, in one statement."""
+    wallet_table = connection.ops.quote_name(Wallet._meta.db_table)
+    return _insert_select(
+        Wallet,
+        {
+            "address": "u.address",
+            "user_id": "u.id",
+            "is_primary": "true",
+            "linked_at": "u.created_at",
+        },
+        f"(SELECT id, address, created_at FROM accounts_user WHERE address LIKE "
+        f"'{SEED_PREFIX}%%' AND NOT EXISTS (SELECT 1 FROM {wallet_table} w "
+        f"WHERE w.user_id = accounts_user.id)) AS u",
     )
 
 
@@ -127,12 +153,12 @@ def _signed_in_pairs(user: User, count: int):
 
 
 def access_tokens(count: int, out: Path) -> None:
-    user = User.objects.create(address=Wallet().address, password=make_password(None))
+    user = user_create_for_wallet(address=TestWallet().address)
     out.write_text("\n".join(pair.access for pair in _signed_in_pairs(user, count)) + "\n")
 
 
 def refresh_bodies(count: int, out: Path) -> None:
-    user = User.objects.create(address=Wallet().address, password=make_password(None))
+    user = user_create_for_wallet(address=TestWallet().address)
     lines = [json.dumps({"refreshToken": p.refresh}) for p in _signed_in_pairs(user, count)]
     out.write_text("\n".join(lines) + "\n")
 
@@ -141,11 +167,18 @@ def login_bodies(count: int, wallets: int, first: bool, out: Path) -> None:
     """Form A bodies; returning wallets already have accounts, first sign-ins do not."""
     now_ms = int(time.time() * 1000)
     if first:
-        lines = [json.dumps(Wallet().login_body(now_ms)) for _ in range(count)]
+        lines = [json.dumps(TestWallet().login_body(now_ms)) for _ in range(count)]
     else:
-        pool = [Wallet() for _ in range(wallets)]
-        User.objects.bulk_create(
+        pool = [TestWallet() for _ in range(wallets)]
+        accounts = User.objects.bulk_create(
             [User(address=w.address, password="!") for w in pool], batch_size=2000
+        )
+        Wallet.objects.bulk_create(
+            [
+                Wallet(address=user.address, user=user, is_primary=True, linked_at=user.created_at)
+                for user in accounts
+            ],
+            batch_size=2000,
         )
         # Distinct timestamps give distinct signatures, each usable once.
         lines = [json.dumps(pool[i % wallets].login_body(now_ms + i)) for i in range(count)]

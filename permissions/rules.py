@@ -77,6 +77,12 @@ def can_revoke_sessions(actor: Any, subject: Any = None) -> bool:
     return not is_staff_account(subject) or is_super_admin(actor)
 
 
+def can_unlink_wallets(actor: Any, subject: Any = None) -> bool:
+    """Unlinking a wallet revokes its sessions: allowed to whoever may revoke the account's
+    sessions (admins for users and themselves; a staff member's only a super-admin)."""
+    return can_revoke_sessions(actor, subject)
+
+
 def can_edit_jurisdictions(actor: Any) -> bool:
     """Blocking and unblocking countries is for super-admins; admins look."""
     return is_super_admin(actor)
@@ -85,12 +91,14 @@ def can_edit_jurisdictions(actor: Any) -> bool:
 # Admin-site permission names outside Django's add/change/delete/view set.
 BAN_PERMISSION = "accounts.ban_user"
 REVOKE_SESSIONS_PERMISSION = "signin.revoke_signin"
+UNLINK_WALLET_PERMISSION = "accounts.unlink_wallet"
 
 
 def has_staff_permission(user: Any, perm: str, obj: Any = None) -> bool:
-    """Admin-site permissions: super-admins may do everything; admins look, ban and revoke.
+    """Admin-site permissions: super-admins may do everything; admins look, ban, revoke and
+    unlink wallets.
 
-    ``obj`` is the account (or sign-in) acted upon when the admin site asks about one.
+    ``obj`` is the account (or sign-in, or wallet) acted upon when the admin site asks.
     """
     if is_super_admin(user):
         return True
@@ -100,6 +108,8 @@ def has_staff_permission(user: Any, perm: str, obj: Any = None) -> bool:
         return can_ban(user, obj)
     if perm == REVOKE_SESSIONS_PERMISSION:
         return can_revoke_sessions(user, getattr(obj, "user", obj))
+    if perm == UNLINK_WALLET_PERMISSION:
+        return can_unlink_wallets(user, getattr(obj, "user", obj))
     _app_label, _, codename = perm.partition(".")
     return codename.startswith("view_")
 

@@ -38,26 +38,18 @@ def login(
     also audited (``sign_in.failed``) after its transaction has rolled back.
     """
     try:
-        data = _login_input(body)
+        data = proof_input(body)
     except exceptions.ValidationError as exc:
         _log_failure(exc, body=body, ip_address=ip_address)
         raise
     now = now or timezone.now()
     try:
-        if "siws" in data:
-            proof = services.proof_from_siws(
-                message=data["siws"], text=data["message"], signature=data["signature"], now=now
-            )
-        else:
-            proof = services.proof_from_timestamp(
-                address=data["address"],
-                public_key=data["public_key"],
-                signature=data["signature"],
-                timestamp_ms=data["timestamp"],
-                now=now,
-            )
         return services.wallet_sign_in(
-            proof=proof, ip_address=ip_address, user_agent=user_agent, country=country, now=now
+            proof=proof_from_input(data, now=now),
+            ip_address=ip_address,
+            user_agent=user_agent,
+            country=country,
+            now=now,
         )
     except ServiceError as exc:
         services.sign_in_failure_record(
@@ -68,6 +60,36 @@ def login(
         )
         _log_failure(exc, body=body, ip_address=ip_address)
         raise
+
+
+def proof_input(body: Any) -> dict[str, Any]:
+    """A wallet proof's body, either form, validated as ``POST /auth/login``'s is: DRF's
+    ``ValidationError`` (400) for a malformed one. For any flow a wallet proves itself to
+    (signing in, linking)."""
+    return _login_input(body)
+
+
+def proof_from_input(
+    data: dict[str, Any], *, now: datetime, purpose: services.ProofPurpose | None = None
+) -> services.SignInProof:
+    """The proof of a validated body (``proof_input``), its form dispatched, checked for
+    ``purpose`` (None: signing in) and freshness at ``now``; ``SignInFailed`` otherwise."""
+    if "siws" in data:
+        return services.proof_from_siws(
+            message=data["siws"],
+            text=data["message"],
+            signature=data["signature"],
+            now=now,
+            purpose=purpose,
+        )
+    return services.proof_from_timestamp(
+        address=data["address"],
+        public_key=data["public_key"],
+        signature=data["signature"],
+        timestamp_ms=data["timestamp"],
+        now=now,
+        purpose=purpose,
+    )
 
 
 def _log_failure(exc: Exception, *, body: Any, ip_address: str | None) -> None:

@@ -37,14 +37,18 @@ EXAMPLE_USER = {
 }
 
 
+# A wallet's proof, either form: what signs in, and what links a wallet (accounts/schema.py).
+PROOF_REQUEST = PolymorphicProxySerializer(
+    component_name="LoginRequest",
+    serializers=[LoginFormASerializer, LoginFormBSerializer],
+    resource_type_field_name=None,
+)
+
+
 login_schema = extend_schema(
     summary="Wallet sign-in",
     tags=["auth"],
-    request=PolymorphicProxySerializer(
-        component_name="LoginRequest",
-        serializers=[LoginFormASerializer, LoginFormBSerializer],
-        resource_type_field_name=None,
-    ),
+    request=PROOF_REQUEST,
     examples=[
         OpenApiExample(
             "form A (pump.fun)",

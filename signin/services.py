@@ -8,6 +8,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -15,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts.models import User
+from accounts.models import User, Wallet
 from audit.models import AuditAction
 from audit.services import audit_record
 from config.ratelimit import rate_limit_value_hit
@@ -55,6 +56,30 @@ class SignInProof:
 
 
 @dataclass(frozen=True)
+class ProofPurpose:
+    """What a proof other than a sign-in's is for: form A signs ``<form_a_prefix>: <timestamp>``
+    and form B's message must carry ``statement`` exactly. (A sign-in's proof is the
+    purpose ``None``: form A signs ``Sign in to <site>: <timestamp>``, and form B may carry any
+    statement but another purpose's.)"""
+
+    form_a_prefix: str
+    statement: str
+
+
+# Form B statements that no sign-in accepts: a wallet that signed one meant to link itself.
+LINK_STATEMENT_PREFIX = "Link this wallet to account "
+
+
+def link_purpose(account_id: uuid.UUID) -> ProofPurpose:
+    """Linking a wallet to the account ``account_id``: the proof names the account, so it
+    links to no other."""
+    return ProofPurpose(
+        form_a_prefix=f"Link wallet to {settings.SIGN_IN_SITE} account {account_id}",
+        statement=f"{LINK_STATEMENT_PREFIX}{account_id}",
+    )
+
+
+@dataclass(frozen=True)
 class SignInResult:
     user: User
     sign_in: SignIn
@@ -78,9 +103,16 @@ def pumpfun_message(timestamp_ms: int) -> bytes:
 
 
 def proof_from_timestamp(
-    *, address: str, public_key: bytes, signature: bytes, timestamp_ms: int, now: datetime
+    *,
+    address: str,
+    public_key: bytes,
+    signature: bytes,
+    timestamp_ms: int,
+    now: datetime,
+    purpose: ProofPurpose | None = None,
 ) -> SignInProof:
-    """pump.fun's form: the wallet signed ``Sign in to <site>: <timestamp>``."""
+    """pump.fun's form: the wallet signed ``Sign in to <site>: <timestamp>`` (or, for
+    another ``purpose``, ``<its prefix>: <timestamp>``)."""
     window = settings.SIGN_IN_WINDOW
     # Compared in milliseconds first: a far-off timestamp may not fit in a datetime.
     if abs(now.timestamp() * 1000 - timestamp_ms) > window.total_seconds() * 1000:
@@ -89,7 +121,9 @@ def proof_from_timestamp(
     return SignInProof(
         address=address,
         public_key=public_key,
-        message=pumpfun_message(timestamp_ms),
+        message=pumpfun_message(timestamp_ms)
+        if purpose is None
+        else f"{purpose.form_a_prefix}: {timestamp_ms}".encode(),
         signature=signature,
         replay_keys=(_signature_key(signature),),
         fresh_until=signed_at + window,
@@ -97,9 +131,15 @@ def proof_from_timestamp(
 
 
 def proof_from_siws(
-    *, message: SiwsMessage, text: str, signature: bytes, now: datetime
+    *,
+    message: SiwsMessage,
+    text: str,
+    signature: bytes,
+    now: datetime,
+    purpose: ProofPurpose | None = None,
 ) -> SignInProof:
-    """Sign In With Solana: check domain, URI, chain, times; the nonce may be used once."""
+    """Sign In With Solana: check domain, URI, chain, times and the statement (exactly the
+    ``purpose``'s; for a sign-in, none of a link's); the nonce may be used once."""
     if message.domain not in settings.SIGN_IN_DOMAINS:
         raise SignInFailed("Message domain is not allowed")
     if message.uri is None or not uri_is_on_domain(message.uri, message.domain):
@@ -108,6 +148,11 @@ def proof_from_siws(
         raise SignInFailed("Message chain is not allowed")
     if message.version is not None and message.version != "1":
         raise SignInFailed("Message version is not supported")
+    if purpose is not None:
+        if message.statement != purpose.statement:
+            raise SignInFailed(f"Message statement must be {purpose.statement!r}")
+    elif message.statement is not None and message.statement.startswith(LINK_STATEMENT_PREFIX):
+        raise SignInFailed("Message links a wallet; it does not sign in")
     window = settings.SIGN_IN_WINDOW
     if abs(now - message.issued_at) > window:
         raise SignInFailed("Issued At is outside the allowed window")
@@ -132,11 +177,19 @@ def proof_from_siws(
     )
 
 
-def _proof_consume(proof: SignInProof) -> None:
+def proof_verify(proof: SignInProof) -> None:
+    """``SignInFailed`` unless the proof's signature is the wallet's, over its message."""
+    if not solana.verify_message(proof.public_key, proof.message, proof.signature):
+        raise SignInFailed()
+
+
+def proof_consume(proof: SignInProof) -> None:
     """Record the proof's keys; a key recorded before means a replay (on any instance).
 
-    Called first in the sign-in's transaction and without a savepoint of its own: a replay
-    ends the whole sign-in anyway, and a savepoint would cost two more round trips.
+    Sign-in and wallet-link proofs share the one store, so a signature or nonce accepted for
+    one is refused for both. Called first in the caller's transaction and without a
+    savepoint of its own: a replay ends the whole flow anyway, and a savepoint would cost two
+    more round trips.
     """
     try:
         used_proofs_insert(keys=proof.replay_keys, expires_at=proof.fresh_until)
@@ -144,19 +197,29 @@ def _proof_consume(proof: SignInProof) -> None:
         raise SignatureReplayed() from None
 
 
+def user_create_for_wallet(*, address: str, **fields: Any) -> User:
+    """A new account whose primary wallet is ``address``: the account row and its wallet row.
+
+    Not in a transaction of its own (the caller's, with a savepoint where it wants to go on
+    after a failure); ``IntegrityError`` when the wallet already belongs to an account.
+    Without a password (an unusable one keeps wallet accounts out of the admin sign-in).
+    """
+    user = User.objects.create(address=address, password=make_password(None), **fields)
+    Wallet.objects.create(address=address, user=user, is_primary=True, linked_at=user.created_at)
+    return user
+
+
 def _account_create(address: str, now: datetime) -> tuple[User, bool]:
     """A first sign-in's account, created signed in; or, when a concurrent first sign-in
     of the wallet created it first, that account, stamped: one account per wallet.
 
-    Called after the stamp found no account, so the insert is tried first (no read); its
-    savepoint keeps the sign-in's transaction usable when the address is taken meanwhile.
+    Called after the stamp found no account, so the inserts are tried first (no read); their
+    savepoint keeps the sign-in's transaction usable when the wallet is taken meanwhile (by
+    another first sign-in, or linked to an account).
     """
     try:
         with transaction.atomic():
-            # No password: an unusable one keeps wallet accounts out of the admin sign-in.
-            user = User.objects.create(
-                address=address, password=make_password(None), last_login=now
-            )
+            user = user_create_for_wallet(address=address, last_login=now)
         return user, True
     except IntegrityError:
         existing = user_signed_in_now(address=address, now=now)
@@ -189,8 +252,10 @@ def wallet_sign_in(
 ) -> SignInResult:
     """Verify the signature, consume the proof, get or create the account, open a sign-in.
 
-    The sign-in row records the wallet, the client's address, ``country`` (the request's
-    jurisdiction, ``permissions.rules.jurisdiction_of``) and user agent, in its one INSERT.
+    A wallet linked to an account signs in to that account; a wallet of no account gets a
+    new account with it as the primary wallet. The sign-in row records the wallet, the
+    client's address, ``country`` (the request's jurisdiction,
+    ``permissions.rules.jurisdiction_of``) and user agent, in its one INSERT.
 
     Guarantees: a proof is accepted at most once across all processes; a banned account
     gets no tokens; a client address creates at most ``NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR``
@@ -198,12 +263,12 @@ def wallet_sign_in(
     used proof are written together.
     """
     now = now or timezone.now()
-    if not solana.verify_message(proof.public_key, proof.message, proof.signature):
-        raise SignInFailed()
+    proof_verify(proof)
     with transaction.atomic():
-        _proof_consume(proof)
-        # A returning wallet's account is read and stamped in one statement (a banned one's
-        # stamp is rolled back below); only a first sign-in counts against the cap.
+        proof_consume(proof)
+        # A returning wallet's account (found by any of its wallets) is read and stamped in
+        # one statement (a banned one's stamp is rolled back below); only a first sign-in
+        # counts against the cap.
         user, created = user_signed_in_now(address=proof.address, now=now), False
         if user is None:
             _new_account_allow(ip_address)
@@ -387,7 +452,7 @@ def sign_in_failure_record(
     *, address: str | None, reason: str, ip_address: str | None, user_agent: str
 ) -> None:
     """Audit a refused sign-in; called after the attempt's transaction has rolled back."""
-    subject = User.objects.filter(address=address).first() if address else None
+    subject = User.objects.filter(wallets__address=address).first() if address else None
     audit_record(
         action=AuditAction.SIGN_IN_FAILED,
         subject=subject,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from accounts.models import User
+from accounts.models import User, Wallet
 from signin.models import SignIn, UsedSignInProof
 
 _USER_FIELDS = User._meta.concrete_fields
@@ -39,9 +39,12 @@ def _user_columns(alias: str = "") -> str:
 
 # Only quoted model metadata is formatted into these (S608).
 #
+# The account is found by any of its wallets in the same statement: the wallet table's
+# unique address index, then the account's primary key (no second round trip).
 _SIGNED_IN_NOW = (
     f"UPDATE {_name(User)} SET {_name(User, 'last_login')} = %s, "  # noqa: S608
-    f"{_name(User, 'updated_at')} = %s WHERE {_name(User, 'address')} = %s "
+    f"{_name(User, 'updated_at')} = %s WHERE {_name(User, 'id')} = "
+    f"(SELECT {_name(Wallet, 'user')} FROM {_name(Wallet)} WHERE {_name(Wallet, 'address')} = %s) "
     f"RETURNING {_user_columns()}"
 )
 
@@ -80,8 +83,9 @@ def _when(field_name: str, value: datetime) -> Any:
 
 
 def user_signed_in_now(*, address: str, now: datetime) -> User | None:
-    """Set the wallet's account's ``last_login`` (and ``updated_at``) to ``now`` and return
-    the account as updated; None if the wallet has none.
+    """Set the account of the wallet ``address`` (any of its wallets, primary or linked)
+    ``last_login`` (and ``updated_at``) to ``now`` and return the account as updated; None
+    if the wallet belongs to no account. One statement.
 
     The caller tells the sign-in cache (``sign_in_cache.account_changed``), as every flow
     that changes an account does.

@@ -4,6 +4,7 @@ import rest_framework.test
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
+from signin.services import user_create_for_wallet
 from tests.clients import RoutedClientHandler, RoutedForceAuthClientHandler
 from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
@@ -54,14 +55,14 @@ def auth_client(wallet, sign_in):
 
 @pytest.fixture
 def user(db) -> User:
-    return User.objects.create(address=Wallet().address)
+    return user_create_for_wallet(address=Wallet().address)
 
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create(address=Wallet().address, role=Role.ADMIN)
+    return user_create_for_wallet(address=Wallet().address, role=Role.ADMIN)
 
 
 @pytest.fixture
 def super_admin(db) -> User:
-    return User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN)
+    return user_create_for_wallet(address=Wallet().address, role=Role.SUPER_ADMIN)

@@ -32,6 +32,24 @@ class Wallet:
             "timestamp": timestamp_ms,
         }
 
+    def link_body(
+        self, account_id: object, timestamp_ms: int | None = None, *, site: str | None = None
+    ) -> dict:
+        """Form A's proof that links this wallet to the account ``account_id``."""
+        if timestamp_ms is None:
+            timestamp_ms = int(time.time() * 1000)
+        site = site or settings.SIGN_IN_SITE
+        text = f"Link wallet to {site} account {account_id}: {timestamp_ms}".encode()
+        return {
+            "address": self.address,
+            "signature": base58.b58encode(self.sign(text)).decode(),
+            "timestamp": timestamp_ms,
+        }
+
+    def link_siws_body(self, account_id: object, **kw) -> dict:
+        """Form B's proof that links this wallet to the account ``account_id``."""
+        return self.siws_body(statement=f"Link this wallet to account {account_id}", **kw)
+
     def siws_message(
         self,
         *,

@@ -13,7 +13,7 @@ from core.errors import ServiceError
 
 T = TypeVar("T")
 
-USER_HELP = "the account: its wallet address, uuid or username"
+USER_HELP = "the account: any of its wallet addresses, its uuid or its username"
 
 
 @contextmanager

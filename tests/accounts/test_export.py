@@ -67,6 +67,10 @@ def test_the_export_holds_every_row_about_the_account_and_no_secret(settings):
     user = User.objects.get(address=wallet.address)
     client = _bearer(second)
     assert client.post("/users/register", {"username": "alice"}, format="json").status_code == 201
+    linked = Wallet()
+    link_body = linked.link_body(user.pk)
+    response = client.post("/auth/wallets", link_body, format="json")
+    assert response.status_code == 201, response.content
     assert client.post("/auth/logout").status_code == 201
     old = SignIn.objects.create(
         user=user, refresh_jti="old-jti", expires_at=timezone.now() - timedelta(days=1)
@@ -83,6 +87,10 @@ def test_the_export_holds_every_row_about_the_account_and_no_secret(settings):
     assert export["profile"]["id"] == str(user.pk)
     assert export["profile"]["username"] == "alice"
     assert export["profile"]["role"] == "admin"
+    assert [(w["address"], w["isPrimary"]) for w in export["wallets"]] == [
+        (wallet.address, True),
+        (linked.address, False),
+    ]
     sessions = {session["id"]: session for session in export["sessions"]}
     assert set(sessions) == {
         str(pk) for pk in SignIn.objects.filter(user=user).values_list("pk", flat=True)
@@ -105,6 +113,7 @@ def test_the_export_holds_every_row_about_the_account_and_no_secret(settings):
         AuditAction.USER_REGISTERED,
         AuditAction.LOGOUT,
         AuditAction.ROLE_CHANGED,
+        AuditAction.WALLET_LINKED,
     }
     by = {event["action"]: event["by"] for event in export["auditEvents"]}
     assert (by[AuditAction.USER_REGISTERED], by[AuditAction.ROLE_CHANGED]) == ("you", None)
@@ -117,6 +126,7 @@ def test_the_export_holds_every_row_about_the_account_and_no_secret(settings):
         second["token"],
         second["refreshToken"],
         user.password,
+        link_body["signature"],
         *SignIn.objects.filter(user=user).values_list("refresh_jti", flat=True),
         *UsedSignInProof.objects.values_list("key", flat=True),
     ]

@@ -7,6 +7,7 @@ import pytest
 from accounts import exceptions, selectors, services
 from accounts.models import Role, User
 from signin.models import SignIn
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def _registered(name: str, **fields) -> User:
-    user = User.objects.create(address=Wallet().address, **fields)
+    user = user_create_for_wallet(address=Wallet().address, **fields)
     return services.user_register(user=user, username=name, now=NOW)
 
 
@@ -182,13 +183,13 @@ def test_last_super_admin_cannot_delete_itself(super_admin):
 
 
 def test_banned_super_admin_does_not_count_as_another(super_admin):
-    User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN, is_banned=True)
+    user_create_for_wallet(address=Wallet().address, role=Role.SUPER_ADMIN, is_banned=True)
     with pytest.raises(exceptions.LastSuperAdmin):
         services.user_delete(user=super_admin)
 
 
 def test_a_super_admin_may_delete_itself_when_another_remains(super_admin):
-    User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN)
+    user_create_for_wallet(address=Wallet().address, role=Role.SUPER_ADMIN)
     services.user_delete(user=super_admin)
     assert not User.objects.filter(pk=super_admin.pk).exists()
 

@@ -9,6 +9,7 @@ from accounts import exceptions, services
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record, audit_scrub_user
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_failed_sign_ins_are_recorded_with_reason_although_rolled_back():
 
 def test_banned_sign_in_is_recorded_as_failure():
     wallet = Wallet()
-    User.objects.create(address=wallet.address, is_banned=True)
+    user_create_for_wallet(address=wallet.address, is_banned=True)
     assert _login(wallet).status_code == 403
     event = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
     assert event.detail["reason"] == "Account is banned"
@@ -143,7 +144,7 @@ def test_registration_is_recorded_with_client_address(auth_client, wallet):
 
 
 def test_refused_registration_is_not_recorded(auth_client, wallet):
-    User.objects.create(address=Wallet().address, username="alice")
+    user_create_for_wallet(address=Wallet().address, username="alice")
     response = auth_client.post("/users/register", {"username": "ALICE"}, format="json", **UA)
     assert response.status_code == 409
     assert not AuditEvent.objects.filter(action=AuditAction.USER_REGISTERED).exists()

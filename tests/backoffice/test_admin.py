@@ -8,9 +8,12 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts import wallets
 from accounts.models import Role, User
+from accounts.models import Wallet as WalletRow
 from audit.models import AuditAction, AuditEvent
 from signin.models import SignIn
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +21,7 @@ pytestmark = pytest.mark.django_db
 USERS = reverse("admin:accounts_user_changelist")
 SIGN_INS = reverse("admin:signin_signin_changelist")
 AUDIT = reverse("admin:audit_auditevent_changelist")
+WALLETS = reverse("admin:accounts_wallet_changelist")
 
 
 def _staff_client(user: User) -> Client:
@@ -37,10 +41,12 @@ def _change_form(user: User, **overrides) -> dict:
         "bio": user.bio,
         "profile_image": user.profile_image or "",
         "role": user.role,
-        "sign_ins-TOTAL_FORMS": "0",
-        "sign_ins-INITIAL_FORMS": "0",
-        "sign_ins-MIN_NUM_FORMS": "0",
-        "sign_ins-MAX_NUM_FORMS": "0",
+        # The read-only inlines' management forms.
+        **{
+            f"{inline}-{count}_FORMS": "0"
+            for inline in ("wallets", "sign_ins")
+            for count in ("TOTAL", "INITIAL", "MIN_NUM", "MAX_NUM")
+        },
     }
     return data | overrides
 
@@ -58,8 +64,8 @@ def test_plain_users_and_anonymous_are_kept_out(user):
 
 def test_admin_lists_searches_and_filters_users(admin_user):
     address = Wallet().address
-    target = User.objects.create(address=address, username="alice")
-    User.objects.create(address=Wallet().address)
+    target = user_create_for_wallet(address=address, username="alice")
+    user_create_for_wallet(address=Wallet().address)
     client = _staff_client(admin_user)
     page = client.get(USERS, {"q": address})
     assert page.status_code == 200
@@ -81,8 +87,8 @@ def _rows(page) -> list[str]:
 
 
 def test_user_list_marks_a_ban_with_a_red_cross_and_the_word(admin_user):
-    banned = User.objects.create(address=Wallet().address, username="mallory", is_banned=True)
-    active = User.objects.create(address=Wallet().address, username="alice")
+    banned = user_create_for_wallet(address=Wallet().address, username="mallory", is_banned=True)
+    active = user_create_for_wallet(address=Wallet().address, username="alice")
     page = _staff_client(admin_user).get(USERS)
     rows = {
         user.pk: row for user, row in zip(page.context["cl"].result_list, _rows(page), strict=True)
@@ -136,7 +142,7 @@ def test_super_admin_changes_a_role_through_the_form(super_admin, user):
     ],
 )
 def test_edit_form_applies_the_api_username_rules(super_admin, username, message):
-    target = User.objects.create(address=Wallet().address, username="alice")
+    target = user_create_for_wallet(address=Wallet().address, username="alice")
     client = _staff_client(super_admin)
     response = client.post(_change_url(target), _change_form(target, username=username))
     assert response.status_code == 200  # the form again, with the error
@@ -199,7 +205,7 @@ def test_edit_form_keeps_unchanged_values_stored_before_the_rules(super_admin):
 
 
 def test_edit_form_accepts_a_valid_name_and_keeps_an_unchanged_legacy_one(super_admin):
-    target = User.objects.create(address=Wallet().address, username="alice")
+    target = user_create_for_wallet(address=Wallet().address, username="alice")
     client = _staff_client(super_admin)
     response = client.post(_change_url(target), _change_form(target, username="alice_2"))
     assert response.status_code == 302, response.content
@@ -341,7 +347,7 @@ def test_audit_trail_is_read_only_for_everyone(super_admin, user):
 
 def test_dashboard_counts_and_site_title(admin_user, sign_in):
     sign_in(Wallet(), APIClient())
-    User.objects.create(address=Wallet().address, is_banned=True)
+    user_create_for_wallet(address=Wallet().address, is_banned=True)
     page = _staff_client(admin_user).get(reverse("admin:index"))
     content = page.content.decode()
     assert "Launchpad Auth" in content
@@ -364,3 +370,76 @@ def test_staff_sign_in_to_the_admin_site_is_audited():
     assert AuditEvent.objects.get(action=AuditAction.STAFF_SIGN_IN_SUCCEEDED).actor == staff
     client.post(reverse("admin:logout"))
     assert AuditEvent.objects.filter(action=AuditAction.STAFF_LOGOUT, actor=staff).exists()
+
+
+# --- Wallets ---------------------------------------------------------------------------------
+
+
+def _account_with_linked_wallet(sign_in) -> tuple[User, Wallet, dict, Wallet, dict]:
+    """An account signed in with its primary and with a linked wallet: (account, primary,
+    its sign-in's body, linked, its sign-in's body)."""
+    primary, linked = Wallet(), Wallet()
+    primary_body = sign_in(primary, APIClient())
+    target = User.objects.get(address=primary.address)
+    wallets.wallet_link_from_body(user=target, body=linked.link_body(target.pk))
+    return target, primary, primary_body, linked, sign_in(linked, APIClient())
+
+
+def test_the_users_page_shows_its_wallets_with_a_way_to_unlink(admin_user, sign_in):
+    target, primary, _, linked, _ = _account_with_linked_wallet(sign_in)
+    page = _staff_client(admin_user).get(_change_url(target)).content.decode()
+    assert primary.address in page and linked.address in page
+    assert f"{WALLETS}?q={linked.address}" in html.unescape(page)
+    assert f"{WALLETS}?q={primary.address}" not in html.unescape(page)  # the primary stays
+    # Any of the account's wallets finds it in the users list.
+    found = _staff_client(admin_user).get(USERS, {"q": linked.address})
+    assert [user.pk for user in found.context["cl"].result_list] == [target.pk]
+
+
+def test_admin_unlinks_a_wallet_and_its_sessions_end(admin_user, sign_in):
+    target, primary, primary_body, linked, linked_body = _account_with_linked_wallet(sign_in)
+    client = _staff_client(admin_user)
+    listed = client.get(WALLETS, {"q": linked.address})
+    (row,) = listed.context["cl"].result_list
+    response = client.post(
+        WALLETS, {"action": "unlink_wallets", "_selected_action": [str(row.pk)]}, follow=True
+    )
+    assert "Unlinked: 1 wallet(s)." in response.content.decode()
+    assert list(target.wallets.values_list("address", flat=True)) == [primary.address]
+    assert _bearer_status(linked_body["token"]) == 401
+    assert _bearer_status(primary_body["token"]) == 200
+    event = AuditEvent.objects.get(action=AuditAction.WALLET_UNLINKED)
+    assert (event.actor, event.subject) == (admin_user, target)
+    assert event.detail == {"via": "admin", "address": linked.address, "revoked": 1}
+
+
+def test_staff_cannot_unlink_the_primary_wallet_nor_a_super_admins(
+    admin_user, super_admin, sign_in
+):
+    _target, primary, _, _, _ = _account_with_linked_wallet(sign_in)
+    staff_wallet = Wallet()
+    wallets.wallet_link_from_body(user=super_admin, body=staff_wallet.link_body(super_admin.pk))
+    client = _staff_client(admin_user)
+    for address, message in [
+        (primary.address, "The primary wallet cannot be unlinked"),
+        (staff_wallet.address, "You may not unlink this account&#x27;s wallets"),
+    ]:
+        wallet = WalletRow.objects.get(address=address)
+        response = client.post(
+            WALLETS, {"action": "unlink_wallets", "_selected_action": [str(wallet.pk)]}, follow=True
+        )
+        assert message in response.content.decode()
+        assert WalletRow.objects.filter(address=address).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.WALLET_UNLINKED).exists()
+
+
+def test_wallets_are_read_only_in_the_admin_site(super_admin, sign_in):
+    target, _, _, linked, _ = _account_with_linked_wallet(sign_in)
+    wallet = WalletRow.objects.get(address=linked.address)
+    client = _staff_client(super_admin)
+    change = reverse("admin:accounts_wallet_change", args=[wallet.pk])
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"address": Wallet().address}).status_code == 403
+    # No such action here: nothing happens.
+    client.post(WALLETS, {"action": "delete_selected", "_selected_action": [wallet.pk]})
+    assert WalletRow.objects.get(pk=wallet.pk).user == target

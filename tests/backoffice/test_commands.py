@@ -13,9 +13,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts import wallets
 from accounts.models import Role, User
 from audit.models import AuditAction, AuditEvent
 from signin.models import SignIn, UsedSignInProof
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +54,9 @@ def test_create_super_admin_creates_then_promotes():
     assert "Created super-admin" in _run("create_super_admin", address)
     user = User.objects.get(address=address)
     assert user.role == Role.SUPER_ADMIN and not user.has_usable_password()
+    assert [(w.address, w.is_primary) for w in user.wallets.all()] == [(address, True)]
     existing_address = Wallet().address
-    existing = User.objects.create(address=existing_address)
+    existing = user_create_for_wallet(address=existing_address)
     assert "Promoted super-admin" in _run("create_super_admin", existing_address)
     existing.refresh_from_db()
     assert existing.role == Role.SUPER_ADMIN
@@ -78,7 +81,7 @@ def test_create_super_admin_errors(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("123\n"))
     with pytest.raises(CommandError, match="too short"):
         _run("create_super_admin", Wallet().address, "--username", "ops", "--password-stdin")
-    User.objects.create(address=Wallet().address, username="taken")
+    user_create_for_wallet(address=Wallet().address, username="taken")
     with pytest.raises(CommandError, match=r"already exists|taken"):
         _run("create_super_admin", Wallet().address, "--username", "taken")
     assert not User.objects.filter(role=Role.SUPER_ADMIN).exists()  # all rolled back
@@ -193,6 +196,29 @@ def test_show_user_list_staff_and_audit_log(sign_in, admin_user):
         _run("audit_log", "--action", "nope")
     with pytest.raises(CommandError, match="No user"):
         _run("show_user", "ghost")
+
+
+def test_show_user_lists_every_wallet_and_finds_the_account_by_any(sign_in):
+    primary, linked = Wallet(), Wallet()
+    sign_in(primary, APIClient())
+    user = User.objects.get(address=primary.address)
+    wallets.wallet_link_from_body(user=user, body=linked.link_body(user.pk))
+    shown = _run("show_user", linked.address)
+    assert f"id: {user.pk}" in shown and "wallets: 2" in shown
+    lines = shown.splitlines()
+    (primary_line,) = [line for line in lines if line.strip().startswith(primary.address)]
+    (linked_line,) = [line for line in lines if line.strip().startswith(linked.address)]
+    assert "primary" in primary_line and "linked" in linked_line
+    assert lines.index(primary_line) < lines.index(linked_line)
+
+
+def test_create_super_admin_with_a_linked_wallet_promotes_its_account(sign_in):
+    primary, linked = Wallet(), Wallet()
+    sign_in(primary, APIClient())
+    user = User.objects.get(address=primary.address)
+    wallets.wallet_link_from_body(user=user, body=linked.link_body(user.pk))
+    assert "Promoted super-admin" in _run("create_super_admin", linked.address)
+    assert User.objects.get().role == Role.SUPER_ADMIN
 
 
 def test_list_staff_when_there_is_none():

@@ -3,13 +3,16 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.exceptions import LastSuperAdmin, UserNotFound
+from accounts import wallets
+from accounts.exceptions import LastSuperAdmin, UserNotFound, WalletUnlinkRefused
 from accounts.models import Role, User
+from accounts.models import Wallet as WalletRow
 from audit.models import AuditAction, AuditEvent
 from backoffice import moderation
 from core.errors import ServiceError
 from permissions.exceptions import InvalidRole, NotAllowed
 from signin.models import SignIn
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +85,7 @@ def test_role_changes_only_by_super_admins(admin_user, super_admin, user):
 def test_last_super_admin_cannot_be_demoted(super_admin):
     with pytest.raises(LastSuperAdmin):
         moderation.user_role_set(actor=super_admin, user=super_admin, role=Role.ADMIN)
-    other = User.objects.create(address=Wallet().address, role=Role.SUPER_ADMIN)
+    other = user_create_for_wallet(address=Wallet().address, role=Role.SUPER_ADMIN)
     moderation.user_role_set(actor=other, user=super_admin, role=Role.ADMIN)
     with pytest.raises(LastSuperAdmin):
         moderation.user_role_set(actor=None, user=other, role=Role.USER)
@@ -130,8 +133,40 @@ def test_super_admin_ensure_creates_or_promotes():
     user, created = moderation.super_admin_ensure(address=address)
     assert created and user.role == Role.SUPER_ADMIN and not user.has_usable_password()
     existing_address = Wallet().address
-    existing = User.objects.create(address=existing_address)
+    existing = user_create_for_wallet(address=existing_address)
     promoted, created = moderation.super_admin_ensure(address=existing_address)
     assert not created and promoted.pk == existing.pk and promoted.role == Role.SUPER_ADMIN
     with pytest.raises(ServiceError):
         moderation.super_admin_ensure(address="not-a-wallet")
+
+
+def test_staff_unlink_a_wallet_under_the_accounts_rules_and_it_is_audited(
+    sign_in, admin_user, super_admin
+):
+    primary, linked = Wallet(), Wallet()
+    sign_in(primary, APIClient())
+    user = User.objects.get(address=primary.address)
+    wallets.wallet_link_from_body(user=user, body=linked.link_body(user.pk))
+    token = sign_in(linked, APIClient())["token"]
+    # Not the primary one, as for the account itself.
+    with pytest.raises(WalletUnlinkRefused):
+        moderation.wallet_unlink(
+            actor=admin_user, wallet=WalletRow.objects.get(address=primary.address)
+        )
+    # Not a staff account's, for a plain admin.
+    staff_linked = Wallet()
+    wallets.wallet_link_from_body(user=super_admin, body=staff_linked.link_body(super_admin.pk))
+    with pytest.raises(NotAllowed):
+        moderation.wallet_unlink(
+            actor=admin_user, wallet=WalletRow.objects.get(address=staff_linked.address)
+        )
+    assert not AuditEvent.objects.filter(action=AuditAction.WALLET_UNLINKED).exists()
+    # An operator (no actor) or an admin unlinks a user's wallet: its sessions end.
+    revoked = moderation.wallet_unlink(
+        actor=None, wallet=WalletRow.objects.get(address=linked.address)
+    )
+    assert revoked == 1
+    assert _bearer(token).get("/auth/my-profile").status_code == 401
+    event = AuditEvent.objects.get(action=AuditAction.WALLET_UNLINKED)
+    assert (event.actor, event.subject) == (None, user)
+    assert event.detail == {"via": "command", "address": linked.address, "revoked": 1}

@@ -8,6 +8,7 @@ from accounts.models import Role, User
 from accounts.serializers import ProfileSerializer, PublicProfileSerializer
 from config.bound_serializers import bound_representation, bound_validation
 from signin.serializers import LoginInputSerializer, RefreshInputSerializer, SignInUserSerializer
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_bound_representation_equals_the_serializer(serializer_class):
     users = [
-        User.objects.create(address=Wallet().address),
+        user_create_for_wallet(address=Wallet().address),
         User.objects.create(
             address=Wallet().address,
             username="alice",

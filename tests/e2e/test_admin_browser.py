@@ -1,5 +1,7 @@
 """End to end in headless Chromium: a staff member signs in to the admin site, finds a user,
 and bans them, or revokes one of their sessions; the API then refuses the token(s) concerned.
+Or unlinks one of their wallets, which then signs in to a new account while the account's
+other wallet still signs in to it.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``make e2e-deps``). Where they are not
 installed the test is skipped with that message, except in CI (``CI=true``), where it fails.
@@ -80,11 +82,15 @@ def _api(base: str, method: str, path: str, body: dict | None = None, token: str
 
 def _staff_signs_in(browser, base: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
     browser.get(base + "/admin/")
     browser.find_element(By.NAME, "username").send_keys("moderator")
     browser.find_element(By.NAME, "password").send_keys(STAFF_PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    # Signed in once the index's user tools are there: the next get() must not cut the
+    # sign-in's POST short (the login page has the same title).
+    WebDriverWait(browser, 15).until(lambda driver: driver.find_elements(By.ID, "user-tools"))
     assert "Launchpad Auth" in browser.title
 
 
@@ -100,7 +106,7 @@ def _find_user(browser, address: str) -> list:
     # Wait for the searched list: right after the click the old, unfiltered page may still
     # be the one the driver sees.
     WebDriverWait(browser, 15).until(lambda driver: "q=" in driver.current_url)
-    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    rows = _result_rows(browser)
     assert len(rows) == 1 and address in rows[0].text
     return rows
 
@@ -190,3 +196,70 @@ def test_staff_revokes_one_session_in_the_browser_and_the_api_refuses_only_its_t
     revoked = AuditEvent.objects.get(action=AuditAction.SESSIONS_REVOKED)
     assert revoked.actor is not None and revoked.actor.username == "moderator"
     assert revoked.detail["signInId"] == stolen_id and revoked.detail["via"] == "admin"
+
+
+@pytest.mark.django_db(transaction=True)
+def _result_rows(browser) -> list:
+    """The change list's rows, once the page that has them is there: a click's navigation
+    may still be loading when the address bar already shows the new URL."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    return WebDriverWait(browser, 15).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    )
+
+
+def test_staff_unlink_a_wallet_in_the_browser_and_it_no_longer_signs_in_to_the_account(
+    live_server, browser
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    User.objects.create_user(username="moderator", password=STAFF_PASSWORD, role=Role.ADMIN)
+    primary, linked = Wallet(), Wallet()
+    status, body = _api(live_server.url, "POST", "/auth/login", primary.login_body())
+    assert status == 201, body
+    account, token = body["user"]["id"], body["token"]
+    status, linked_wallet = _api(
+        live_server.url, "POST", "/auth/wallets", linked.link_body(account), token=token
+    )
+    assert status == 201, linked_wallet
+    status, body = _api(live_server.url, "POST", "/auth/login", linked.login_body())
+    assert (status, body["user"]["id"]) == (201, account)
+    linked_token = body["token"]
+
+    # The staff member opens the account's page, found by its linked wallet.
+    _staff_signs_in(browser, live_server.url)
+    browser.get(f"{live_server.url}/admin/accounts/user/?q={linked.address}")
+    rows = _result_rows(browser)
+    assert len(rows) == 1 and primary.address in rows[0].text
+    rows[0].find_element(By.LINK_TEXT, primary.address).click()
+    WebDriverWait(browser, 15).until(lambda driver: "/change/" in driver.current_url)
+    wallets_inline = browser.find_element(By.ID, "wallets-group")
+    assert primary.address in wallets_inline.text and linked.address in wallets_inline.text
+
+    # Follows the linked wallet's "Unlink…" to the wallets list and unlinks it there.
+    wallets_inline.find_element(By.LINK_TEXT, "Unlink…").click()
+    WebDriverWait(browser, 15).until(lambda driver: "q=" in driver.current_url)
+    rows = _result_rows(browser)
+    assert len(rows) == 1 and linked.address in rows[0].text
+    rows[0].find_element(By.CSS_SELECTOR, "input.action-select").click()
+    Select(browser.find_element(By.NAME, "action")).select_by_value("unlink_wallets")
+    browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+    assert "Unlinked: 1 wallet(s)." in browser.find_element(By.CSS_SELECTOR, "ul.messagelist").text
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "admin-wallet-unlinked.png"))
+
+    # The unlinked wallet's session is over, and the wallet signs in to a new account; the
+    # account's primary wallet still signs in to it.
+    assert _api(live_server.url, "GET", "/auth/my-profile", token=linked_token)[0] == 401
+    assert _api(live_server.url, "GET", "/auth/my-profile", token=token)[0] == 200
+    status, body = _api(live_server.url, "POST", "/auth/login", linked.login_body())
+    assert status == 201 and body["user"]["id"] != account
+    status, body = _api(live_server.url, "POST", "/auth/login", primary.login_body())
+    assert (status, body["user"]["id"]) == (201, account)
+    unlinked = AuditEvent.objects.get(action=AuditAction.WALLET_UNLINKED)
+    assert unlinked.actor is not None and unlinked.actor.username == "moderator"
+    assert unlinked.detail == {"via": "admin", "address": linked.address, "revoked": 1}

@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from accounts.models import Role, User
 from permissions import rules
 from permissions.models import BlockedJurisdiction
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 # Public addresses whose Regional Internet Registry allocation is a known country.
@@ -62,7 +63,7 @@ def test_anonymous_is_nothing():
 @pytest.mark.django_db
 def test_super_admins_query_matches_the_rule():
     users = [
-        User.objects.create(address=Wallet().address, role=role, is_banned=banned)
+        user_create_for_wallet(address=Wallet().address, role=role, is_banned=banned)
         for role in Role
         for banned in (False, True)
     ]

@@ -4,13 +4,14 @@ import pytest
 
 from accounts.models import Role, User
 from permissions import rules
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
 
 
 def _user(role: str = Role.USER, banned: bool = False) -> User:
-    return User.objects.create(address=Wallet().address, role=role, is_banned=banned)
+    return user_create_for_wallet(address=Wallet().address, role=role, is_banned=banned)
 
 
 def test_only_super_admins_change_roles_and_edit_accounts():
@@ -47,6 +48,21 @@ def test_revoke_sessions_rule():
     assert not rules.can_revoke_sessions(admin, super_admin)
     assert rules.can_revoke_sessions(super_admin, admin)
     assert not rules.can_revoke_sessions(user, user)
+
+
+def test_unlink_wallets_rule_and_permission():
+    user, admin, super_admin = _user(), _user(Role.ADMIN), _user(Role.SUPER_ADMIN)
+    assert rules.can_unlink_wallets(admin, user)
+    assert rules.can_unlink_wallets(admin, admin)
+    assert not rules.can_unlink_wallets(admin, super_admin)
+    assert rules.can_unlink_wallets(super_admin, admin)
+    assert not rules.can_unlink_wallets(user, user)
+    wallet_of = {account: account.wallets.get() for account in (user, super_admin)}
+    assert admin.has_perm(rules.UNLINK_WALLET_PERMISSION)
+    assert admin.has_perm(rules.UNLINK_WALLET_PERMISSION, wallet_of[user])
+    assert not admin.has_perm(rules.UNLINK_WALLET_PERMISSION, wallet_of[super_admin])
+    assert not user.has_perm(rules.UNLINK_WALLET_PERMISSION)
+    assert admin.has_perm("accounts.view_wallet") and not admin.has_perm("accounts.delete_wallet")
 
 
 def test_has_perm_splits_admin_and_super_admin():

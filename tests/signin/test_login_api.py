@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from signin.models import SignIn, UsedSignInProof
+from signin.services import user_create_for_wallet
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_replayed_body_is_401(api_client, wallet):
 
 
 def test_banned_account_is_403(api_client, wallet):
-    User.objects.create(address=wallet.address, is_banned=True)
+    user_create_for_wallet(address=wallet.address, is_banned=True)
     response = _post(api_client, wallet.login_body())
     assert response.status_code == 403
     assert response.json()["error"] == "Forbidden"

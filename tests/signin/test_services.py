@@ -1,13 +1,17 @@
 """The sign-in, refresh and revoke flows, exercised without HTTP."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from signin import services, statements
+from accounts.models import Wallet as WalletRow
+from signin import services, solana, statements
 from signin.exceptions import (
     AccountBanned,
     SignatureReplayed,
@@ -16,6 +20,7 @@ from signin.exceptions import (
     TooManyNewAccounts,
 )
 from signin.models import SignIn, UsedSignInProof
+from signin.services import user_create_for_wallet
 from signin.siws import parse_siws_message
 from tests.jwts import MALFORMED_CLAIMS, resigned
 from tests.proofs import timestamp_proof
@@ -52,7 +57,7 @@ def test_first_sign_in_that_loses_the_race_for_the_account_signs_into_the_winner
     """The other first sign-in of the wallet created the account between the stamp (which
     found none) and the insert: the insert fails, and the winner's account is stamped."""
     wallet, now = Wallet(), timezone.now()
-    winner = User.objects.create(address=wallet.address)
+    winner = user_create_for_wallet(address=wallet.address)
     stamp, calls = statements.user_signed_in_now, []
 
     def stamp_too_early_the_first_time(**kwargs):
@@ -112,22 +117,95 @@ def test_replayed_proof_is_refused():
     assert SignIn.objects.count() == 1
 
 
+def _statements(captured) -> list[str]:
+    """The statements a block ran, savepoints left out."""
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if "SAVEPOINT" not in query["sql"].upper()
+    ]
+
+
+@pytest.mark.parametrize("with_wallet", ["primary", "linked"])
+def test_a_returning_sign_in_costs_one_statement_for_the_account(with_wallet):
+    """Whichever of its wallets signs in, the account is found, read and stamped by one
+    ``UPDATE ... RETURNING``: no round trip of its own for the wallet table."""
+    primary, linked, now = Wallet(), Wallet(), timezone.now()
+    user = _sign_in(_proof(primary, now), now).user
+    WalletRow.objects.create(address=linked.address, user=user)
+    keypair = primary if with_wallet == "primary" else linked
+    with CaptureQueriesContext(connection) as captured:
+        result = _sign_in(_proof(keypair, now, int(now.timestamp() * 1000) + 1), now)
+    assert result.user.pk == user.pk and not result.created
+    statements_run = _statements(captured)
+    account_statements = [sql for sql in statements_run if User._meta.db_table in sql]
+    assert len(account_statements) == 1
+    assert account_statements[0].startswith("UPDATE")
+    assert WalletRow._meta.db_table in account_statements[0]
+    assert [sql for sql in statements_run if WalletRow._meta.db_table in sql] == account_statements
+    # The used proof, the account, the sign-in, the audit event: four statements in all.
+    assert len(statements_run) == 4, statements_run
+
+
 def test_banned_account_gets_no_tokens():
     wallet, now = Wallet(), timezone.now()
-    User.objects.create(address=wallet.address, is_banned=True)
+    user_create_for_wallet(address=wallet.address, is_banned=True)
     with pytest.raises(AccountBanned):
         _sign_in(_proof(wallet, now))
     assert not SignIn.objects.exists()
 
 
-def _siws_proof(wallet, now, **kw):
+def _siws_proof(wallet, now, purpose=None, **kw):
     text = wallet.siws_message(issued_at=now, **kw)
     return services.proof_from_siws(
         message=parse_siws_message(text),
         text=text,
         signature=wallet.sign(text.encode()),
         now=now,
+        purpose=purpose,
     )
+
+
+def test_a_sign_in_refuses_a_siws_message_that_links_a_wallet():
+    wallet, now = Wallet(), timezone.now()
+    statement = f"Link this wallet to account {uuid.uuid4()}"
+    with pytest.raises(SignInFailed, match="links a wallet"):
+        _siws_proof(wallet, now, statement=statement)
+
+
+def test_a_link_proof_is_over_the_accounts_own_text_and_statement(settings):
+    """Form A signs ``Link wallet to <site> account <id>: <timestamp>``; form B must carry
+    ``Link this wallet to account <id>`` exactly; neither is a sign-in's."""
+    settings.SIGN_IN_SITE = "launch.example"
+    wallet, now, account = Wallet(), timezone.now(), uuid.uuid4()
+    purpose = services.link_purpose(account)
+    timestamp_ms = int(now.timestamp() * 1000)
+    signature = solana.decode_signature(wallet.link_body(account, timestamp_ms)["signature"])
+
+    def form_a(purpose):
+        return services.proof_from_timestamp(
+            address=wallet.address,
+            public_key=solana.decode_public_key(wallet.address),
+            signature=signature,
+            timestamp_ms=timestamp_ms,
+            now=now,
+            purpose=purpose,
+        )
+
+    linking = form_a(purpose)
+    assert (
+        linking.message
+        == f"Link wallet to launch.example account {account}: {timestamp_ms}".encode()
+    )
+    services.proof_verify(linking)
+    for other in (None, services.link_purpose(uuid.uuid4())):
+        with pytest.raises(SignInFailed, match="Invalid signature"):
+            services.proof_verify(form_a(other))
+    proof = _siws_proof(wallet, now, purpose, statement=f"Link this wallet to account {account}")
+    services.proof_verify(proof)
+    for statement in (f"Link this wallet to account {uuid.uuid4()}", "Sign in to pump.fun", None):
+        with pytest.raises(SignInFailed, match="statement must be"):
+            _siws_proof(wallet, now, purpose, statement=statement)
 
 
 def test_siws_sign_in():

@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts import wallets
 from accounts.models import Role, User
+from accounts.models import Wallet as WalletRow
 from backoffice import moderation
 from signin import services, sign_in_cache
 from signin.authentication import user_of_sign_in
@@ -161,12 +163,40 @@ def test_a_staff_edit_in_the_admin_site_is_seen_on_the_next_request(django_asser
         "bio": "",
         "profile_image": "",
         "role": user.role,
-        **{f"sign_ins-{n}_FORMS": "0" for n in ("TOTAL", "INITIAL", "MIN_NUM")},
-        "sign_ins-MAX_NUM_FORMS": "0",
+        **{
+            f"{inline}-{count}_FORMS": "0"
+            for inline in ("wallets", "sign_ins")
+            for count in ("TOTAL", "INITIAL", "MIN_NUM", "MAX_NUM")
+        },
     }
     response = staff.post(reverse("admin:accounts_user_change", args=[user.pk]), form)
     assert response.status_code == 302, response.content
     assert client.get("/auth/my-profile").json()["email"] == "staff-set@example.com"
+
+
+def test_a_primary_wallet_change_is_seen_on_the_next_request(django_assert_num_queries):
+    client = _signed_in()
+    user, linked = _user(client), Wallet()
+    wallets.wallet_link_from_body(user=user, body=linked.link_body(user.pk))
+    before = _served_from_cache(client, django_assert_num_queries)["address"]
+    response = client.post(f"/auth/wallets/{linked.address}/primary")
+    assert response.status_code == 200, response.content
+    assert before != linked.address
+    assert client.get("/auth/my-profile").json()["address"] == linked.address
+
+
+def test_unlinking_a_wallet_is_seen_by_its_sessions_on_the_next_request(
+    django_assert_num_queries,
+):
+    client = _signed_in()
+    user, linked = _user(client), Wallet()
+    wallets.wallet_link_from_body(user=user, body=linked.link_body(user.pk))
+    linked_client = _signed_in(linked)
+    _served_from_cache(linked_client, django_assert_num_queries)
+    _served_from_cache(client, django_assert_num_queries)
+    assert client.delete(f"/auth/wallets/{linked.address}").status_code == 200
+    assert linked_client.get("/auth/my-profile").status_code == 401
+    assert client.get("/auth/my-profile").status_code == 200
 
 
 def test_an_operator_command_editing_the_account_is_seen_on_the_next_request(
@@ -187,6 +217,7 @@ def test_the_admin_sites_sign_in_stamp_is_seen_on_the_next_request(django_assert
     wallet = Wallet()
     user = User.objects.create_user(username="boss", password="a long staff password 42")
     User.objects.filter(pk=user.pk).update(address=wallet.address, role=Role.SUPER_ADMIN)
+    WalletRow.objects.create(address=wallet.address, user=user, is_primary=True)
     earlier = timezone.now() - timedelta(minutes=1)
     result = services.wallet_sign_in(
         proof=timestamp_proof(wallet, earlier), ip_address=None, user_agent="", now=earlier

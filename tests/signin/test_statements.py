@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.models import Wallet as WalletRow
 from signin.models import SignIn, UsedSignInProof
+from signin.services import user_create_for_wallet
 from signin.statements import (
     refresh_rotated,
     used_proofs_insert,
@@ -24,7 +26,7 @@ def _orm_values(user: User) -> dict:
 
 def test_signed_in_now_stamps_and_returns_the_account_as_the_orm_reads_it():
     address = Wallet().address
-    user = User.objects.create(address=address, email="a@example.com", bio="hi")
+    user = user_create_for_wallet(address=address, email="a@example.com", bio="hi")
     now = timezone.now()
     stamped = user_signed_in_now(address=address, now=now)
     fresh = User.objects.get(pk=user.pk)
@@ -32,6 +34,17 @@ def test_signed_in_now_stamps_and_returns_the_account_as_the_orm_reads_it():
     assert fresh.last_login == now and fresh.updated_at == now
     assert _orm_values(stamped) == _orm_values(fresh)
     assert not stamped._state.adding
+
+
+def test_signed_in_now_finds_the_account_by_any_of_its_wallets():
+    user = user_create_for_wallet(address=Wallet().address)
+    linked = WalletRow.objects.create(address=Wallet().address, user=user)
+    other = user_create_for_wallet(address=Wallet().address)
+    now = timezone.now()
+    stamped = user_signed_in_now(address=linked.address, now=now)
+    assert stamped is not None
+    assert (stamped.pk, stamped.address, stamped.last_login) == (user.pk, user.address, now)
+    assert User.objects.get(pk=other.pk).last_login is None  # only that account is stamped
 
 
 def test_signed_in_now_of_an_unknown_wallet_is_none():
@@ -58,8 +71,8 @@ def test_used_proofs_are_stored_as_the_orm_stores_them_and_refused_twice():
     "case", ["current", "spent", "revoked", "banned", "other sign-in", "ended"]
 )
 def test_refresh_rotated_only_the_live_current_token_of_an_unbanned_account(case):
-    user = User.objects.create(address=Wallet().address, is_banned=case == "banned")
-    other = User.objects.create(address=Wallet().address)
+    user = user_create_for_wallet(address=Wallet().address, is_banned=case == "banned")
+    other = user_create_for_wallet(address=Wallet().address)
     SignIn.objects.create(user=other, refresh_jti="other")
     revoked_at = timezone.now() if case == "revoked" else None
     now = timezone.now() + timedelta(seconds=5)

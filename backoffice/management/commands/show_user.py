@@ -9,7 +9,9 @@ from backoffice.management.operator import UserCommand
 
 
 class Command(UserCommand):
-    help = "Show an account: profile, role, ban, live sign-ins and its latest audit events."
+    help = (
+        "Show an account: profile, role, ban, wallets, live sign-ins and its latest audit events."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
@@ -29,6 +31,13 @@ class Command(UserCommand):
             ("last login", user.last_login.isoformat() if user.last_login else "-"),
         ]:
             write(f"{label:>12}: {value}")
+        wallets = list(user.wallets.order_by("-is_primary", "linked_at", "pk"))
+        write(f"{'wallets':>12}: {len(wallets)}")
+        for wallet in wallets:
+            write(
+                f"  {wallet.address}  {'primary' if wallet.is_primary else 'linked '}  "
+                f"{wallet.linked_at:%Y-%m-%d %H:%M}"
+            )
         live = user.sign_ins.filter(revoked_at__isnull=True).order_by("-created_at")
         write(f"{'live sign-ins':>12}: {live.count()}")
         for sign_in in live[:20]:
