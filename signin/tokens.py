@@ -89,10 +89,12 @@ class _CheckedClaims(simplejwt_tokens.Token):
 
 
 class AccessToken(_CheckedClaims, simplejwt_tokens.AccessToken):
-    """The token of every authenticated request, signed and verified by the key set."""
+    """The token of every authenticated request, signed and verified by the key set.
 
-    def get_token_backend(self) -> TokenBackend:
-        return access_token_backend()
+    simplejwt's ``token_backend`` property answers this class attribute (its default is
+    None, meaning simplejwt's HS256 backend, which refresh tokens keep)."""
+
+    _token_backend: TokenBackend | None = access_token_backend()
 
 
 # simplejwt's own RefreshToken has two bases that annotate for_user differently.

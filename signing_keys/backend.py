@@ -23,16 +23,23 @@ ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068: the header's typ, not a s
 
 
 class AccessTokenBackend(TokenBackend):
-    def __init__(self, algorithm: str) -> None:
+    """One per process (``access_token_backend``); reads ``JWT_ALGORITHM`` on every call,
+    so the setting is the one truth. simplejwt's own ``algorithm`` and signing key are
+    HS256 with ``JWT_SIGNING_KEY``, used only when ``JWT_ALGORITHM`` is HS256."""
+
+    def __init__(self) -> None:
         super().__init__(
-            algorithm,
+            "HS256",
             api_settings.SIGNING_KEY,
             audience=api_settings.AUDIENCE,
             issuer=api_settings.ISSUER,
             leeway=api_settings.LEEWAY,
             json_encoder=api_settings.JSON_ENCODER,
         )
-        self.symmetric = algorithm == "HS256"
+
+    @property
+    def symmetric(self) -> bool:
+        return settings.JWT_ALGORITHM == "HS256"
 
     def encode(self, payload: dict[str, Any]) -> str:
         claims = payload.copy()
@@ -86,8 +93,8 @@ _backend: AccessTokenBackend | None = None
 
 
 def access_token_backend() -> AccessTokenBackend:
-    """The process's access-token backend, for ``settings.JWT_ALGORITHM``."""
+    """The process's access-token backend."""
     global _backend
-    if _backend is None or _backend.algorithm != settings.JWT_ALGORITHM:
-        _backend = AccessTokenBackend(settings.JWT_ALGORITHM)
+    if _backend is None:
+        _backend = AccessTokenBackend()
     return _backend
