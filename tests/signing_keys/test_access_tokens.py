@@ -143,6 +143,24 @@ def _bad_tokens(token: str) -> dict[str, str]:
             claims, "", algorithm="none", headers={"typ": "at+jwt", "kid": header["kid"]}
         ),
         "garbage": "not.a.jwt",
+        "header not an object": _jws(
+            ["ES256"],  # type: ignore[arg-type]
+            claims,
+            ECAlgorithm(ECAlgorithm.SHA256),
+            signing.private_key,
+        ),
+        "typ a list": _jws(
+            {"alg": "ES256", "typ": ["at+jwt"], "kid": header["kid"]},
+            claims,
+            ECAlgorithm(ECAlgorithm.SHA256),
+            signing.private_key,
+        ),
+        "claims not an object": _jws(
+            {"alg": "ES256", "typ": "at+jwt", "kid": header["kid"]},
+            [claims],  # type: ignore[arg-type]
+            ECAlgorithm(ECAlgorithm.SHA256),
+            signing.private_key,
+        ),
         "a refresh token": "",  # filled in by the test
     }
 
