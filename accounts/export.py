@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.selectors import wallets_list
-from accounts.serializers import WalletSerializer
+from accounts.serializers import ProfileSerializer, WalletSerializer
 from audit.models import AuditEvent
 from signin.devices import device_name
 from signin.models import SignIn
@@ -36,35 +36,15 @@ NOT_EXPORTED = {
 }
 
 
-class ExportProfileSerializer(serializers.ModelSerializer):
-    """The account's row: the profile and what the service keeps beside it."""
+class ExportProfileSerializer(ProfileSerializer):
+    """The account's row: the full profile and what the service keeps beside it."""
 
-    profileImage = serializers.URLField(source="profile_image", allow_null=True)
-    isRegistered = serializers.BooleanField(source="is_registered")
     role = serializers.CharField()
     isBanned = serializers.BooleanField(source="is_banned")
-    createdAt = serializers.DateTimeField(source="created_at")
-    updatedAt = serializers.DateTimeField(source="updated_at")
-    lastLogin = serializers.DateTimeField(source="last_login", allow_null=True)
     usernameChangedAt = serializers.DateTimeField(source="username_changed_at", allow_null=True)
 
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "address",
-            "username",
-            "email",
-            "bio",
-            "profileImage",
-            "isRegistered",
-            "role",
-            "isBanned",
-            "createdAt",
-            "updatedAt",
-            "lastLogin",
-            "usernameChangedAt",
-        ]
+    class Meta(ProfileSerializer.Meta):
+        fields = [*ProfileSerializer.Meta.fields, "role", "isBanned", "usernameChangedAt"]
 
 
 class ExportSessionSerializer(serializers.ModelSerializer):

@@ -246,11 +246,7 @@ wallet_detail_schema = extend_schema(
 
 EXAMPLE_EXPORT = {
     "exportedAt": "2026-11-26T09:00:00Z",
-    "profile": {
-        key: value
-        for key, value in EXAMPLE_PROFILE.items()
-        if key not in ("isAdmin", "isSuperAdmin")
-    }
+    "profile": EXAMPLE_PROFILE
     | {"role": "user", "isBanned": False, "usernameChangedAt": "2026-11-25T18:55:02Z"},
     "wallets": EXAMPLE_WALLETS[:1],
     "sessions": [
