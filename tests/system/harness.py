@@ -384,7 +384,9 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def migrate(env: dict[str, str]) -> None:
+    """The release phase's database steps: the schema, then the first signing keys."""
     manage(env, "migrate", "--noinput")
+    manage(env, "signing_keys", "ensure")
 
 
 class Gunicorn:
