@@ -36,6 +36,7 @@ from signin.tokens import (
     WALLET_CLAIM,
     RefreshToken,
     TokenPair,
+    signing_key_ready,
     token_id_new,
     token_pair_issue,
     token_sign_in_id,
@@ -265,6 +266,7 @@ def wallet_sign_in(
     """
     now = now or timezone.now()
     proof_verify(proof)
+    signing_key_ready()
     with transaction.atomic():
         proof_consume(proof)
         # A returning wallet's account (found by any of its wallets) is read and stamped in

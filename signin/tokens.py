@@ -18,6 +18,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import datetime_to_epoch
 
 from signin.models import SignIn
+from signing_keys import key_set
 from signing_keys.backend import access_token_backend
 
 SIGN_IN_CLAIM = "sid"
@@ -136,6 +137,17 @@ def token_pair_issue(sign_in: SignIn, *, refresh_jti: str | None = None) -> Toke
         refresh=str(refresh),
         expires_in=max(0, access["exp"] - datetime_to_epoch(refresh.current_time)),
     )
+
+
+def signing_key_ready() -> None:
+    """Have the process's key set, signing key included, before a transaction that signs.
+
+    Read (and, before the very first token, made: ``signing_keys.key_set.keys_ensure``)
+    outside the sign-in's transaction, so a first key is committed on its own and never
+    rolled back with a failed sign-in while this process signs with it.
+    """
+    if settings.JWT_ALGORITHM != "HS256":
+        key_set.current()
 
 
 def token_id_new() -> str:

@@ -111,3 +111,20 @@ def test_the_command(db):
     call_command("signing_keys", "reencrypt", stdout=out)
     call_command("signing_keys", "purge", stdout=out)
     assert "purged 0 retired key(s)" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_key_is_committed_on_its_own_when_the_first_sign_in_fails(monkeypatch, wallet):
+    """Made before the sign-in's transaction: a failed sign-in cannot roll back a key that
+    this process then keeps signing with."""
+
+    def audit_down(**kwargs):
+        raise RuntimeError("audit write failed")
+
+    monkeypatch.setattr("signin.services.audit_record", audit_down)
+    failed = APIClient().post("/auth/login", wallet.login_body(), format="json")
+    assert failed.status_code == 500
+    assert sorted(SigningKey.objects.values_list("state", flat=True)) == ["active", "next"]
+    monkeypatch.undo()
+    body = APIClient().post("/auth/login", wallet.login_body(), format="json").json()
+    assert _kid(body["token"]) in _states()
