@@ -19,6 +19,7 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py signing_keys ensure
 
 run: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

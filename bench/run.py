@@ -146,12 +146,15 @@ def inherited_env() -> dict[str, str]:
     return env | {"PATH": f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}"}
 
 
-def service_env() -> dict[str, str]:
-    """Production settings on the benchmark's database, as app.json sets them."""
+def service_env(algorithm: str = "ES256") -> dict[str, str]:
+    """Production settings on the benchmark's database, as app.json sets them; access
+    tokens signed with ``algorithm`` (JWT_ALGORITHM: ES256, EdDSA or HS256)."""
     env = inherited_env()
     env |= {
         "DJANGO_ENV": "production",
         "SECRET_KEY": "benchmark-secret-key-benchmark-secret-key-0123456789",
+        "SIGNING_KEYS_SECRET": "benchmark-signing-keys-secret-0123456789-abcdefgh",
+        "JWT_ALGORITHM": algorithm,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SIGN_IN_SITE": "pump.fun",
         "SIGN_IN_DOMAINS": "pump.fun",
@@ -423,6 +426,8 @@ def recreate_database(env: dict[str, str], *, stock: bool) -> None:
         prepare_stock("migrate")
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
     run([PYTHON, "manage.py", "createcachetable"], env=env)
+    # The release phase's step: the signing keys of env's JWT_ALGORITHM.
+    run([PYTHON, "manage.py", "signing_keys", "ensure"], env=env, stdout=subprocess.DEVNULL)
     run(["redis-cli", "-n", "15", "FLUSHDB"], stdout=subprocess.DEVNULL)
 
 
@@ -446,6 +451,12 @@ def main() -> None:
         help="measure the stock DRF reference (bench/stock) in the small run too",
     )
     parser.add_argument("--quick", action="store_true", help="1 round of 3 s, no large run")
+    parser.add_argument(
+        "--algorithm",
+        choices=["ES256", "EdDSA", "HS256"],
+        default="ES256",
+        help="JWT_ALGORITHM of the service's access tokens (default ES256)",
+    )
     opts = parser.parse_args()
     if opts.quick:
         opts.rounds, opts.seconds, opts.large, opts.bodies = 1, 3, 0, 10000
@@ -453,12 +464,13 @@ def main() -> None:
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
     if opts.stock and importlib.util.find_spec("djoser") is None:
         raise SystemExit("djoser is missing: `make bench` installs it (pip install -e '.[bench]')")
-    env = service_env()
+    env = service_env(opts.algorithm)
     recreate_database(env, stock=opts.stock)
     sizes = [("small", opts.small)] + ([("large", opts.large)] if opts.large else [])
     report = [
         f"machine: {os.cpu_count()} cores, {os.uname().machine}, {opts.connections} "
-        f"connections, {opts.rounds} rounds of {opts.seconds}s"
+        f"connections, {opts.rounds} rounds of {opts.seconds}s, access tokens"
+        f" {opts.algorithm}"
     ]
     for size, users in sizes:
         prepare(f"seed --users {users} --revoked {users if size == 'large' else 0}", env)

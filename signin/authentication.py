@@ -28,6 +28,7 @@ from signin import sign_in_cache
 from signin.models import SignIn
 from signin.statements import USER_ATTNAMES
 from signin.tokens import AccessToken, token_sign_in_id, token_user_id
+from signing_keys import key_set
 
 
 def request_origin_allowed(request: Request) -> bool:
@@ -42,7 +43,9 @@ def request_origin_allowed(request: Request) -> bool:
 
 
 @functools.lru_cache(maxsize=512)  # about 1 MB
-def _verified_access_token(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uuid.UUID]:
+def _verified_access_token(
+    raw_token: bytes, keys: key_set.KeySet | None
+) -> tuple[AccessToken, uuid.UUID, uuid.UUID]:
     """The token verified by simplejwt (signature, type, issuer, audience, expiry) and
     signin/tokens.py (every claim's type), with its sign-in and account ids;
     ``TokenError`` if it is not a valid access token.
@@ -50,7 +53,9 @@ def _verified_access_token(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uu
     Verifying is about a tenth of an authenticated read, and a client sends the same token
     for its whole lifetime, so each worker verifies a token once. Only the expiry changes
     with time: it is checked again on every use, on a claim verified to be a usable time.
-    Revocation is not in the token.
+    Revocation is not in the token. ``keys``: the process's key set (None with HS256), part
+    of the cache's key so that a token is verified again once the keys change (a withdrawn
+    key's tokens are refused as soon as the key set no longer holds it).
     """
     # simplejwt annotates the encoded token as a Token; it is the JWT's bytes.
     token = AccessToken(raw_token)  # type: ignore[arg-type]
@@ -140,7 +145,8 @@ class AccessTokenAuthentication(JWTAuthentication):
 
     def get_validated_token(self, raw_token: bytes) -> AccessToken:
         try:
-            self._ids = _verified_access_token(raw_token)
+            keys = None if settings.JWT_ALGORITHM == "HS256" else key_set.current()
+            self._ids = _verified_access_token(raw_token, keys)
             self._ids[0].check_exp(current_time=aware_utcnow())
         except TokenError:
             raise exceptions.AuthenticationFailed("Invalid or expired token") from None

@@ -33,8 +33,10 @@ from signin.models import SignIn
 from signin.siws import SiwsMessage, uri_is_on_domain
 from signin.statements import refresh_rotated, used_proofs_insert, user_signed_in_now
 from signin.tokens import (
+    WALLET_CLAIM,
     RefreshToken,
     TokenPair,
+    signing_key_ready,
     token_id_new,
     token_pair_issue,
     token_sign_in_id,
@@ -264,6 +266,7 @@ def wallet_sign_in(
     """
     now = now or timezone.now()
     proof_verify(proof)
+    signing_key_ready()
     with transaction.atomic():
         proof_consume(proof)
         # A returning wallet's account (found by any of its wallets) is read and stamped in
@@ -327,7 +330,12 @@ def token_refresh(
         sign_in_id=sign_in_id, presented_jti=str(refresh["jti"]), new_jti=new_jti, now=now
     )
     if rotated is not None and rotated[0] == user_id:
-        session = SignIn(id=sign_in_id, user=User(id=user_id), expires_at=rotated[1])
+        wallet = refresh.get(WALLET_CLAIM)
+        if not isinstance(wallet, str):  # a refresh token from before the claim
+            wallet = SignIn.objects.filter(pk=sign_in_id).values_list("wallet", flat=True).first()
+        session = SignIn(
+            id=sign_in_id, user=User(id=user_id), expires_at=rotated[1], wallet=wallet or ""
+        )
         return token_pair_issue(session, refresh_jti=new_jti)
     # Otherwise find out why, under the sign-in's lock: gone, revoked, ended or banned, or
     # reused. (A current token naming another account, which only the signing key could

@@ -1,19 +1,29 @@
 """The service's JWTs: simplejwt's token classes with every claim the service reads checked
-for type and shape when a token is verified, and the minting of a sign-in's pair."""
+for type and shape when a token is verified, and the minting of a sign-in's pair.
+
+Access tokens are RFC 9068 JWTs signed by ``signing_keys`` (ES256 or EdDSA, ``typ: at+jwt``
+and the key's ``kid`` in the header; HS256 where a deployment sets it); refresh tokens keep
+simplejwt's HS256 backend, since only this service reads them."""
 
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
 from rest_framework_simplejwt import tokens as simplejwt_tokens
+from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import datetime_to_epoch
 
 from signin.models import SignIn
+from signing_keys import key_set
+from signing_keys.backend import access_token_backend
 
 SIGN_IN_CLAIM = "sid"
+WALLET_CLAIM = "wallet"  # the wallet the sign-in was made with
+CLIENT_ID_CLAIM = "client_id"  # RFC 9068: the client the token was issued to
 # Beyond this, a NumericDate is not a datetime (simplejwt's check_exp would raise).
 _NUMERIC_DATE_MAX = datetime(9999, 12, 31, tzinfo=UTC).timestamp()
 _JTI = re.compile(r"[0-9a-f]{32}")  # simplejwt's uuid4().hex
@@ -80,7 +90,12 @@ class _CheckedClaims(simplejwt_tokens.Token):
 
 
 class AccessToken(_CheckedClaims, simplejwt_tokens.AccessToken):
-    """The token of every authenticated request."""
+    """The token of every authenticated request, signed and verified by the key set.
+
+    simplejwt's ``token_backend`` property answers this class attribute (its default is
+    None, meaning simplejwt's HS256 backend, which refresh tokens keep)."""
+
+    _token_backend: TokenBackend | None = access_token_backend()
 
 
 # simplejwt's own RefreshToken has two bases that annotate for_user differently.
@@ -108,7 +123,9 @@ def token_pair_issue(sign_in: SignIn, *, refresh_jti: str | None = None) -> Toke
     if refresh_jti is not None:
         refresh["jti"] = refresh_jti
     refresh[SIGN_IN_CLAIM] = str(sign_in.id)
-    access = refresh.access_token  # copies sub, sid, iss, aud
+    refresh[WALLET_CLAIM] = sign_in.wallet or sign_in.user.address or ""
+    refresh[CLIENT_ID_CLAIM] = settings.JWT_CLIENT_ID
+    access = refresh.access_token  # copies sub, sid, wallet, client_id
     # The session's end bounds both tokens, so no token outlives its session and a read
     # needs no check of the end beyond the token's own expiry.
     session_end = datetime_to_epoch(sign_in.expires_at)
@@ -120,6 +137,17 @@ def token_pair_issue(sign_in: SignIn, *, refresh_jti: str | None = None) -> Toke
         refresh=str(refresh),
         expires_in=max(0, access["exp"] - datetime_to_epoch(refresh.current_time)),
     )
+
+
+def signing_key_ready() -> None:
+    """Have the process's key set, signing key included, before a transaction that signs.
+
+    Read (and, before the very first token, made: ``signing_keys.key_set.keys_ensure``)
+    outside the sign-in's transaction, so a first key is committed on its own and never
+    rolled back with a failed sign-in while this process signs with it.
+    """
+    if settings.JWT_ALGORITHM != "HS256":
+        key_set.current()
 
 
 def token_id_new() -> str:

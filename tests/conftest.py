@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from signin.services import user_create_for_wallet
+from signing_keys import key_set
 from tests.clients import RoutedClientHandler, RoutedForceAuthClientHandler
 from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
@@ -18,6 +19,14 @@ def _production_middleware_chains():
     patch.setattr(rest_framework.test, "ForceAuthClientHandler", RoutedForceAuthClientHandler)
     yield
     patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _signing_keys_read_again():
+    """Each test reads the signing keys from its own database (rolled back after it)."""
+    key_set.key_sets.invalidate()
+    yield
+    key_set.key_sets.invalidate()
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
-"""Tokens signed with the service's real key but with claims of the wrong type or shape."""
+"""Tokens signed with the service's real keys but with claims (or headers) of the wrong type
+or shape."""
 
 from collections.abc import Mapping
+from typing import Any
 
 import jwt
 from django.conf import settings
+
+from signing_keys import key_set
 
 DROP = object()  # as a claim's new value: remove the claim
 
@@ -37,8 +41,12 @@ MALFORMED_CLAIMS: dict[str, dict[str, object]] = {
 }
 
 
-def resigned(token: str, changes: Mapping[str, object]) -> str:
-    """``token`` with ``changes`` to its claims, signed again with the signing key.
+def resigned(
+    token: str, changes: Mapping[str, object], *, headers: Mapping[str, Any] | None = None
+) -> str:
+    """``token`` with ``changes`` to its claims (and ``headers`` to its header), signed again
+    with the key that signed it: the active signing key for an access token, the HS256
+    ``SIGNING_KEY`` for a refresh token (and an access token under HS256).
 
     A callable value is called with the original claims.
     """
@@ -49,6 +57,17 @@ def resigned(token: str, changes: Mapping[str, object]) -> str:
             del claims[claim]
         else:
             claims[claim] = new(original) if callable(new) else new
-    return jwt.encode(
-        claims, settings.SIMPLE_JWT["SIGNING_KEY"], algorithm=settings.SIMPLE_JWT["ALGORITHM"]
-    )
+    header = jwt.get_unverified_header(token)
+    key: Any = settings.SIMPLE_JWT["SIGNING_KEY"]
+    algorithm = header["alg"]
+    if "kid" in header:
+        signing = key_set.current().signing
+        assert signing is not None and signing.kid == header["kid"]
+        key = signing.private_key
+    extra = {name: value for name, value in header.items() if name != "alg"}
+    return jwt.encode(claims, key, algorithm=algorithm, headers=extra | dict(headers or {}))
+
+
+def signed_with(claims: Mapping[str, Any], key: Any, algorithm: str, **header: Any) -> str:
+    """A JWT of ``claims`` signed by ``key`` with ``header`` (PyJWT adds ``alg``)."""
+    return jwt.encode(dict(claims), key, algorithm=algorithm, headers=header or None)

@@ -54,6 +54,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "accounts",
     "signin",
+    "signing_keys",
     "audit",
     "permissions",
     "backoffice",
@@ -210,6 +211,8 @@ if PRODUCTION:
     require_strong_key("JWT_SIGNING_KEY", _JWT_SIGNING_KEY)
 # A sign-in's absolute lifetime, fixed when it starts: refreshing never extends it.
 SESSION_LIFETIME = timedelta(seconds=env_int("SESSION_LIFETIME_SECONDS", 30 * 24 * 3600))
+# Refresh tokens (and, with JWT_ALGORITHM=HS256, access tokens): simplejwt's HS256 with
+# JWT_SIGNING_KEY. Access tokens are signed by signing_keys/ otherwise.
 SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
@@ -223,6 +226,37 @@ SIMPLE_JWT: dict[str, Any] = {
     "USER_ID_CLAIM": "sub",
     "UPDATE_LAST_LOGIN": False,
 }
+# --- Access-token signing keys (signing_keys/) ----------------------------------------------
+# ES256 (default) or EdDSA: asymmetric keys, published at /.well-known/jwks.json, rotated
+# with `manage.py signing_keys`. HS256: JWT_SIGNING_KEY, for deployments whose verifiers
+# still share the secret (nothing published).
+JWT_ALGORITHMS = ("ES256", "EdDSA", "HS256")
+JWT_ALGORITHM = env_str("JWT_ALGORITHM", "ES256")
+if JWT_ALGORITHM not in JWT_ALGORITHMS:
+    raise ImproperlyConfigured(
+        f"JWT_ALGORITHM must be one of {', '.join(JWT_ALGORITHMS)} (got {JWT_ALGORITHM!r})."
+    )
+# RFC 9068's client_id of the tokens this service issues to its own web client.
+JWT_CLIENT_ID = env_str("JWT_CLIENT_ID", "launchpad-web")
+# Encrypts the private keys at rest (Fernet). Comma-separated: the first encrypts, every
+# one decrypts (rotating the secret: put the new one first, run `signing_keys reencrypt`,
+# then drop the old one). Development derives one from SECRET_KEY.
+SIGNING_KEYS_SECRETS = env_list("SIGNING_KEYS_SECRET", [f"signing-keys:{SECRET_KEY}"])
+if PRODUCTION and JWT_ALGORITHM != "HS256":
+    if env_optional("SIGNING_KEYS_SECRET") is None or not SIGNING_KEYS_SECRETS:
+        raise ImproperlyConfigured(
+            "Production needs SIGNING_KEYS_SECRET set to a random value of at least 32 bytes"
+            " (it encrypts the token signing keys at rest)."
+        )
+    for _secret in SIGNING_KEYS_SECRETS:
+        require_strong_key("SIGNING_KEYS_SECRET", _secret)
+# Each process reads the keys again at most this often: a rotation or a withdrawal made
+# anywhere takes effect everywhere within it (and at once in the process that made it).
+SIGNING_KEYS_REFRESH_SECONDS = env_int("SIGNING_KEYS_REFRESH_SECONDS", 5)
+# Cache-Control max-age of /.well-known/jwks.json; a rotation waits at least this long
+# after the next key was published.
+JWKS_MAX_AGE_SECONDS = env_int("JWKS_MAX_AGE_SECONDS", 300)
+
 # Seconds a live sign-in and its account stay in Redis in front of the database read of
 # every authenticated request (signin/sign_in_cache.py); 0 turns the cache off. Every
 # write of the account or a revocation invalidates it at once (one Redis missed, within

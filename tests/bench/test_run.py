@@ -42,6 +42,15 @@ def test_the_service_logs_at_the_production_level_and_format():
         assert env[name] == app_env[name]["value"]
 
 
+@pytest.mark.parametrize("algorithm", ["ES256", "EdDSA", "HS256"])
+def test_the_service_signs_access_tokens_with_the_chosen_algorithm(algorithm):
+    """``--algorithm``: the sign-in figure with ES256 (the default) and with EdDSA."""
+    env = bench.service_env(algorithm)
+    assert env["JWT_ALGORITHM"] == algorithm
+    assert len(env["SIGNING_KEYS_SECRET"]) >= 32  # production starts
+    assert bench.service_env()["JWT_ALGORITHM"] == "ES256"
+
+
 @pytest.mark.parametrize("module", ["ceiling.wsgi", "stock.wsgi"])
 def test_a_reference_runs_under_the_same_configuration(module):
     env = bench.inherited_env() | bench.gunicorn_overrides(bench.CEILING_PORT)

@@ -14,7 +14,16 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-_CLEARED = ("DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS")
+_CLEARED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEBUG",
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SIGNING_KEYS_SECRET",
+    "JWT_ALGORITHM",
+)
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
@@ -28,6 +37,7 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "SIGNING_KEYS_SECRET": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "auth.example.com",
     "SIGN_IN_SITE": "auth.example.com",
     "SIGN_IN_DOMAINS": "auth.example.com",

@@ -32,12 +32,15 @@ _VARIABLES = (
     "SIGN_IN_SITE",
     "JWT_SIGNING_KEY",
     "TRUSTED_PROXY_COUNT",
+    "JWT_ALGORITHM",
+    "SIGNING_KEYS_SECRET",
 )
 # What a production start needs besides the key under test.
 _PRODUCTION = {
     "DJANGO_ENV": "production",
     "SIGN_IN_SITE": "auth.example.com",
     "SIGN_IN_DOMAINS": "auth.example.com",
+    "SIGNING_KEYS_SECRET": "Zq8-signing-keys-secret-of-a-real-deployment",
 }
 _STRONG_KEY = "k3Y-0f_a-Real-deployment-9zQ7x2Lm4Pw8"
 
@@ -126,6 +129,32 @@ def test_production_starts_with_real_keys():
         **_PRODUCTION, SECRET_KEY=_STRONG_KEY, JWT_SIGNING_KEY=_STRONG_KEY[::-1]
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_jwt_algorithm_fails_start_up_clearly():
+    result = _settings_with(JWT_ALGORITHM="RS256")
+    assert result.returncode != 0
+    assert _last_line(result).endswith(
+        "JWT_ALGORITHM must be one of ES256, EdDSA, HS256 (got 'RS256')."
+    )
+    for algorithm in ("ES256", "EdDSA", "HS256"):
+        assert _settings_with(JWT_ALGORITHM=algorithm).returncode == 0
+
+
+def test_production_needs_a_strong_signing_keys_secret():
+    env = {k: v for k, v in _PRODUCTION.items() if k != "SIGNING_KEYS_SECRET"}
+    result = _settings_with(**env, SECRET_KEY=_STRONG_KEY)
+    assert result.returncode != 0
+    assert _last_line(result).endswith(
+        "Production needs SIGNING_KEYS_SECRET set to a random value of at least 32 bytes"
+        " (it encrypts the token signing keys at rest)."
+    )
+    weak = _settings_with(**env, SECRET_KEY=_STRONG_KEY, SIGNING_KEYS_SECRET=f"{_STRONG_KEY},ab")
+    assert _last_line(weak).endswith("(SIGNING_KEYS_SECRET is shorter than 32 bytes).")
+    # Two strong secrets (rotating the encryption), or HS256 (no keys to encrypt): starts.
+    two = f"{_STRONG_KEY},{_STRONG_KEY[::-1]}"
+    assert _settings_with(**env, SECRET_KEY=_STRONG_KEY, SIGNING_KEYS_SECRET=two).returncode == 0
+    assert _settings_with(**env, SECRET_KEY=_STRONG_KEY, JWT_ALGORITHM="HS256").returncode == 0
 
 
 def test_development_accepts_any_key():

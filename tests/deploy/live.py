@@ -164,6 +164,7 @@ def start(workdir: Path) -> LiveServer:
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "SIGNING_KEYS_SECRET": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SIGN_IN_SITE": "pump.fun",
         "SIGN_IN_DOMAINS": "pump.fun",

@@ -16,6 +16,8 @@ from signin.tokens import (
 )
 from tests.jwts import MALFORMED_CLAIMS, resigned
 
+pytestmark = pytest.mark.django_db  # access tokens are signed by the stored keys
+
 
 def _pair():
     sign_in = SignIn(id=uuid.uuid4(), user=User(id=uuid.uuid4()))

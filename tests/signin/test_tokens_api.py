@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
 from signin.models import SignIn
+from signin.tokens import AccessToken
 from tests.jwts import MALFORMED_CLAIMS, resigned
 from tests.wallets import Wallet
 
@@ -83,12 +83,8 @@ def test_refresh_token_is_not_an_access_token(sign_in, wallet):
     [{"iss": "someone-else"}, {"aud": "another-api"}],
 )
 def test_wrong_issuer_or_audience_is_401(sign_in, wallet, claims):
-    import jwt
-    from django.conf import settings
-
     body = sign_in(wallet, APIClient())
-    payload = jwt.decode(body["token"], options={"verify_signature": False}) | claims
-    forged = jwt.encode(payload, settings.SIMPLE_JWT["SIGNING_KEY"], algorithm="HS256")
+    forged = resigned(body["token"], claims)  # with the real signing key
     assert _bearer(forged).get("/auth/my-profile").status_code == 401
 
 
@@ -97,9 +93,13 @@ def test_wrong_key_and_none_algorithm_are_401(sign_in, wallet):
 
     body = sign_in(wallet, APIClient())
     payload = jwt.decode(body["token"], options={"verify_signature": False})
+    header = jwt.get_unverified_header(body["token"])
+    del header["alg"]  # typ and kid of the real key
     forged = jwt.encode(payload, "not-the-signing-key-but-long-enough-1234", algorithm="HS256")
     assert _bearer(forged).get("/auth/my-profile").status_code == 401
     unsigned = jwt.encode(payload, "", algorithm="none")  # PyJWT reads "" as no key
+    assert _bearer(unsigned).get("/auth/my-profile").status_code == 401
+    unsigned = jwt.encode(payload, "", algorithm="none", headers=header)
     assert _bearer(unsigned).get("/auth/my-profile").status_code == 401
 
 

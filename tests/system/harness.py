@@ -351,6 +351,8 @@ def app_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DJANGO_ENV": "production",
         "SECRET_KEY": "system-test-secret-key-0123456789-abcdefghijklmnop",
+        # Encrypts the token signing keys at rest; every instance shares it (and the keys).
+        "SIGNING_KEYS_SECRET": "system-test-signing-keys-secret-0123456789-qrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SIGN_IN_SITE": SIGN_IN_SITE,
         "SIGN_IN_DOMAINS": SIGN_IN_SITE,
@@ -382,7 +384,9 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def migrate(env: dict[str, str]) -> None:
+    """The release phase's database steps: the schema, then the first signing keys."""
     manage(env, "migrate", "--noinput")
+    manage(env, "signing_keys", "ensure")
 
 
 class Gunicorn:

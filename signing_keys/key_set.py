@@ -1,0 +1,206 @@
+"""Each process's key set: the published keys and the signing one, read from the database
+at most every ``SIGNING_KEYS_REFRESH_SECONDS``.
+
+The request path reads memory only: ``current()`` compares the clock with the time of the
+next check, and past it reads the keys' rows again (one small query per process per
+interval, and their private key decrypted only when the signing key changed). A change made
+by any instance (rotation, withdrawal) is therefore seen by every process within the
+interval, with no restart; the process that makes it sees it at once (``invalidate``).
+
+A new ``KeySet`` object is made whenever what it holds changes, so a cache keyed by the key
+set (``signin.authentication``'s verified tokens) never answers from a withdrawn key.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import jwt
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from signing_keys import crypto
+from signing_keys.models import PUBLISHED_STATES, KeyState, SigningKey
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class PublishedKey:
+    kid: str
+    algorithm: str
+    jwk: dict[str, Any]
+    public_key: Any  # cryptography's public key object, as PyJWT verifies with it
+
+
+@dataclass(frozen=True, eq=False)
+class SigningKeyInUse:
+    kid: str
+    algorithm: str
+    private_key: crypto.PrivateKey = field(repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class KeySet:
+    """The keys this process verifies with (by kid) and signs with. Compared by identity."""
+
+    published: dict[str, PublishedKey]
+    signing: SigningKeyInUse | None
+    fingerprint: tuple = field(repr=False)
+
+    def verifying_key(self, kid: object) -> PublishedKey | None:
+        return self.published.get(kid) if isinstance(kid, str) else None
+
+    def jwks(self) -> dict[str, list[dict[str, Any]]]:
+        return {"keys": [key.jwk for key in self.published.values()]}
+
+
+_ROW_FIELDS = ("kid", "algorithm", "state", "public_jwk", "retire_after")
+
+
+def _published_rows(now: datetime) -> list[dict[str, Any]]:
+    rows = SigningKey.objects.filter(state__in=PUBLISHED_STATES).values(*_ROW_FIELDS)
+    return [
+        row
+        for row in rows
+        if row["state"] != KeyState.RETIRED
+        or (row["retire_after"] is not None and row["retire_after"] > now)
+    ]
+
+
+def _build(rows: list[dict[str, Any]], previous: KeySet | None) -> KeySet:
+    published = {
+        row["kid"]: PublishedKey(
+            kid=row["kid"],
+            algorithm=row["algorithm"],
+            jwk=row["public_jwk"],
+            public_key=jwt.PyJWK(row["public_jwk"], algorithm=row["algorithm"]).key,
+        )
+        for row in rows
+    }
+    active = next((row for row in rows if row["state"] == KeyState.ACTIVE), None)
+    signing = None
+    if active is not None:
+        if previous is not None and previous.signing and previous.signing.kid == active["kid"]:
+            signing = previous.signing
+        else:
+            encrypted = (
+                SigningKey.objects.filter(kid=active["kid"])
+                .values_list("private_key_encrypted", flat=True)
+                .get()
+            )
+            signing = SigningKeyInUse(
+                kid=active["kid"],
+                algorithm=active["algorithm"],
+                private_key=crypto.private_key_decrypt(encrypted, kid=active["kid"]),
+            )
+    fingerprint = tuple(sorted((row["kid"], row["state"], row["retire_after"]) for row in rows))
+    return KeySet(published=published, signing=signing, fingerprint=fingerprint)
+
+
+class KeySetCache:
+    """The process's key set, refreshed from the database every ``refresh_seconds``.
+
+    ``clock``: seconds, monotonic (injected by tests); ``now``: the wall clock for
+    ``retire_after``.
+    """
+
+    def __init__(
+        self,
+        *,
+        refresh_seconds: Callable[[], float],
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = timezone.now,
+    ) -> None:
+        self._refresh_seconds = refresh_seconds
+        self._clock = clock
+        self._now = now
+        self._lock = threading.Lock()
+        self._key_set: KeySet | None = None
+        self._next_check = float("-inf")
+
+    def current(self) -> KeySet:
+        """The key set; from memory until the interval has passed since the last read."""
+        key_set = self._key_set
+        if key_set is not None and self._clock() < self._next_check:
+            return key_set
+        return self._refresh()
+
+    def invalidate(self) -> None:
+        """Read the keys again on the next use (this process changed them)."""
+        self._next_check = float("-inf")
+
+    def _refresh(self) -> KeySet:
+        with self._lock:
+            if self._key_set is not None and self._clock() < self._next_check:
+                return self._key_set
+            try:
+                rows = _published_rows(self._now())
+                if not any(row["state"] == KeyState.ACTIVE for row in rows):
+                    keys_ensure()
+                    rows = _published_rows(self._now())
+            except DatabaseError:
+                if self._key_set is None:
+                    raise
+                # Keep verifying with what we had; nothing can change keys while the
+                # database is down. Try again after the interval.
+                logger.warning("signing keys not refreshed: the database did not answer")
+                self._next_check = self._clock() + self._refresh_seconds()
+                return self._key_set
+            fingerprint = tuple(
+                sorted((row["kid"], row["state"], row["retire_after"]) for row in rows)
+            )
+            if self._key_set is None or self._key_set.fingerprint != fingerprint:
+                self._key_set = _build(rows, self._key_set)
+            self._next_check = self._clock() + self._refresh_seconds()
+            return self._key_set
+
+
+def keys_ensure(*, algorithm: str | None = None) -> None:
+    """An active key and a next one exist (made on first use, or by ``signing_keys ensure``).
+
+    Without an active key, the next one (already published) becomes active; a key made
+    here for want of one signs at once, which only happens before the first token.
+    Concurrent callers are safe: at most one active and one next key (unique constraints).
+    """
+    algorithm = algorithm or settings.JWT_ALGORITHM
+    if algorithm not in crypto.ASYMMETRIC_ALGORITHMS:
+        return
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if not SigningKey.objects.filter(state=KeyState.ACTIVE).exists():
+                promoted = SigningKey.objects.filter(state=KeyState.NEXT).update(
+                    state=KeyState.ACTIVE, activated_at=now
+                )
+                if not promoted:
+                    key_create(algorithm, KeyState.ACTIVE, activated_at=now)
+            if not SigningKey.objects.filter(state=KeyState.NEXT).exists():
+                key_create(algorithm, KeyState.NEXT)
+    except IntegrityError:
+        pass  # another process made them at the same moment
+
+
+def key_create(algorithm: str, state: str, **dates: datetime) -> SigningKey:
+    new = crypto.key_generate(algorithm)
+    return SigningKey.objects.create(
+        kid=new.kid,
+        algorithm=new.algorithm,
+        public_jwk=new.public_jwk,
+        private_key_encrypted=new.private_key_encrypted,
+        state=state,
+        **dates,
+    )
+
+
+key_sets = KeySetCache(refresh_seconds=lambda: settings.SIGNING_KEYS_REFRESH_SECONDS)
+
+
+def current() -> KeySet:
+    """This process's key set (see the module's docstring)."""
+    return key_sets.current()
