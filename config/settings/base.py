@@ -57,6 +57,7 @@ LOCAL_APPS = [
     "audit",
     "permissions",
     "backoffice",
+    "service_clients",
 ]
 INSTALLED_APPS: list[str] = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
