@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "sign_in.logout", "Logout"
     REFRESH_REUSED = "sign_in.refresh_reused", "Refresh token reuse detected"
     SESSIONS_REVOKED = "sign_in.revoked", "Sessions revoked"
+    TOKEN_REVOKED = "sign_in.token_revoked", "Session revoked by token (OAuth revocation)"
     USER_REGISTERED = "user.registered", "User registered"
     USER_DELETED = "user.deleted", "User deleted"
     USER_UPDATED = "user.updated", "User edited by staff"
