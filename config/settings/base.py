@@ -58,6 +58,7 @@ LOCAL_APPS = [
     "permissions",
     "backoffice",
     "service_clients",
+    "oauth",
 ]
 INSTALLED_APPS: list[str] = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
