@@ -247,3 +247,28 @@ def test_client_rate_limit_is_429_with_headers(service, settings):
     fresh = APIClient()
     fresh.credentials(HTTP_AUTHORIZATION=_basic(other.client.client_id, other.secret))
     assert _form(fresh, "/oauth/introspect", {"token": "x"}).status_code == 200
+
+
+def test_json_body_and_any_hint_are_accepted(service):
+    login = _login()
+    response = service.post(
+        "/oauth/introspect",
+        {"token": login["refreshToken"], "token_type_hint": "access_token"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "refresh_token"
+
+
+def test_a_body_neither_form_nor_json_is_415_json(service):
+    response = service.post("/oauth/introspect", "token=x", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json()["statusCode"] == 415
+
+
+def test_deleted_accounts_sessions_appear_in_the_feed(service, settings):
+    settings.REVOCATION_FEED_SETTLE_SECONDS = 0
+    login = _login()
+    assert _bearer(login["token"]).delete("/users").status_code == 200
+    body = service.get("/oauth/revocations").json()
+    assert [(row["sid"], row["reason"]) for row in body["revoked"]] == [(_sid(login), "deletion")]
