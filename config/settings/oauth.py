@@ -13,6 +13,7 @@ OAUTH_FIRST_PARTY_CLIENT_ID = env_str("OAUTH_FIRST_PARTY_CLIENT_ID", "launchpad-
 # GET /oauth/revocations: revocations per page (the cursor continues).
 REVOCATION_FEED_PAGE_SIZE = env_int("REVOCATION_FEED_PAGE_SIZE", 500)
 # GET /oauth/revocations shows a revocation only once it is this many seconds old, so that a
-# revocation stamped before a poll but committed after it is never skipped by the cursor
-# (longer than any transaction that revokes sessions).
-REVOCATION_FEED_SETTLE_SECONDS = env_int("REVOCATION_FEED_SETTLE_SECONDS", 5)
+# revocation stamped before a poll but committed after it is never skipped by the cursor:
+# longer than any transaction that revokes sessions can stay open, which on PostgreSQL
+# DB_STATEMENT_TIMEOUT_MS (10 s, lock waits included) bounds for a one-statement revocation.
+REVOCATION_FEED_SETTLE_SECONDS = env_int("REVOCATION_FEED_SETTLE_SECONDS", 15)

@@ -184,16 +184,16 @@ def test_feed_pages_in_order_without_repeats_or_misses():
 def test_revocations_between_polls_are_seen_once():
     now = timezone.now()
     a, b, c = _signed_in(), _signed_in(), _signed_in()
-    _revoke(a, now - timedelta(seconds=30))
+    _revoke(a, now - SETTLE - timedelta(seconds=10))
     first = oauth.revocations_page(cursor=None, now=now)
     assert _sids(first) == [str(a.sign_in.pk)]
     # Stamped just before the first poll but committed after it: not yet settled then.
     _revoke(b, now - timedelta(seconds=1))
     _revoke(c, now + timedelta(seconds=2))
-    later = now + timedelta(seconds=10)
+    later = now + SETTLE + timedelta(seconds=5)
     second = oauth.revocations_page(cursor=first.cursor, now=later)
     assert _sids(second) == [str(b.sign_in.pk), str(c.sign_in.pk)]  # by revoked_at
-    third = oauth.revocations_page(cursor=second.cursor, now=later + timedelta(seconds=10))
+    third = oauth.revocations_page(cursor=second.cursor, now=later + SETTLE)
     assert third.revocations == []
 
 
