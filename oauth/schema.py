@@ -7,9 +7,9 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 
 from config.openapi import error_example, error_response
+from oauth.serializers import TokenInputSerializer
 
 
 class ServiceClientScheme(OpenApiAuthenticationExtension):
@@ -24,13 +24,6 @@ class ServiceClientScheme(OpenApiAuthenticationExtension):
             "scheme": "basic",
             "description": "A service client's id and secret (client_secret_basic).",
         }
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="An access or refresh token.")
-    token_type_hint = serializers.ChoiceField(
-        choices=["access_token", "refresh_token"], required=False, help_text="Ignored."
-    )
 
 
 EXAMPLE_JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI...In0.sig"
@@ -72,8 +65,8 @@ introspect_schema = extend_schema(
     summary="Token introspection (RFC 7662), for service clients",
     tags=["oauth"],
     request={
-        "application/x-www-form-urlencoded": TokenRequestSerializer,
-        "application/json": TokenRequestSerializer,
+        "application/x-www-form-urlencoded": TokenInputSerializer,
+        "application/json": TokenInputSerializer,
     },
     examples=[TOKEN_EXAMPLE],
     responses={
@@ -106,8 +99,8 @@ revoke_schema = extend_schema(
     summary="Token revocation (RFC 7009): the holder or a service client",
     tags=["oauth"],
     request={
-        "application/x-www-form-urlencoded": TokenRequestSerializer,
-        "application/json": TokenRequestSerializer,
+        "application/x-www-form-urlencoded": TokenInputSerializer,
+        "application/json": TokenInputSerializer,
     },
     examples=[TOKEN_EXAMPLE],
     responses={

@@ -22,20 +22,13 @@ from config.client import client_ip
 from config.parsers import LimitedJSONParser
 from config.ratelimit import CLIENT, HOLDER, RateLimit
 from oauth.schema import introspect_schema, metadata_schema, revocations_schema, revoke_schema
+from oauth.serializers import TokenInputSerializer
 from service_clients.authentication import IsServiceClient, ServiceClientAuthentication
 from service_clients.models import ServiceClient
 from signin import oauth
 from signin.authentication import AccessTokenAuthentication
 
-# A JWT of this service is well under 2 KB; anything much longer is not one.
-TOKEN_MAX_LENGTH = 8192
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-class TokenInputSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=False)
-    # RFC 7662 / 7009: a hint the server may ignore; this one tries both kinds of token.
-    token_type_hint = serializers.CharField(max_length=64, required=False)
 
 
 def _token_of(request: Request) -> str:

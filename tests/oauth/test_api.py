@@ -272,3 +272,14 @@ def test_deleted_accounts_sessions_appear_in_the_feed(service, settings):
     assert _bearer(login["token"]).delete("/users").status_code == 200
     body = service.get("/oauth/revocations").json()
     assert [(row["sid"], row["reason"]) for row in body["revoked"]] == [(_sid(login), "deletion")]
+
+
+def test_a_token_that_is_not_a_string_is_400_and_odd_text_inactive(service):
+    for bad in (5, {"a": 1}, ["x"], None):
+        response = service.post("/oauth/introspect", {"token": bad}, format="json")
+        assert response.status_code == 400, bad
+        assert "token" in response.json()["errors"]
+    assert _introspect(service, "a\x01b\u202e") == {"active": False}
+    assert _form(service, "/oauth/introspect", {"token": "a\x00b"}).status_code == 400
+    too_long = _form(service, "/oauth/introspect", {"token": "x" * 8193})
+    assert too_long.status_code == 400
