@@ -5,6 +5,7 @@ say; JSON is accepted too, like everywhere else in the API. Answers are JSON, er
 contract's JSON shape.
 """
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from service_clients.authentication import IsServiceClient, ServiceClientAuthent
 from service_clients.models import ServiceClient
 from signin import oauth
 from signin.authentication import AccessTokenAuthentication
+from signin.tokens import AccessToken, token_sign_in_id
+from signin.views import auth_cookie_clear
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -94,14 +97,17 @@ class RevokeApi(APIView):
     def post(self, request: Request) -> Response:
         client = request.auth if isinstance(request.auth, ServiceClient) else None
         holder = request.user if isinstance(request.user, User) else None
-        oauth.token_revoke(
+        revoked = oauth.token_revoke(
             raw_token=_token_of(request),
             holder=None if client is not None else holder,
             client_id=client.client_id if client is not None else None,
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
-        return Response({}, headers=NO_STORE)
+        response = Response({}, headers=NO_STORE)
+        if revoked is not None and client is None and revoked == _current_sign_in(request):
+            auth_cookie_clear(response)  # the caller's own session: a logout
+        return response
 
 
 @revocations_schema
@@ -136,6 +142,11 @@ class RevocationsApi(APIView):
             },
             headers=NO_STORE,
         )
+
+
+def _current_sign_in(request: Request) -> uuid.UUID | None:
+    token = request.auth
+    return token_sign_in_id(token) if isinstance(token, AccessToken) else None
 
 
 def _iso(moment: datetime) -> str:

@@ -110,9 +110,9 @@ def token_revoke(
     ip_address: str | None,
     user_agent: str,
     now: datetime | None = None,
-) -> bool:
-    """RFC 7009: revoke the session of an access or refresh token; returns whether a
-    session was revoked (the endpoint answers 200 either way).
+) -> uuid.UUID | None:
+    """RFC 7009: revoke the session of an access or refresh token; returns the session
+    revoked, if one was (the endpoint answers 200 either way).
 
     The caller is the token's holder (``holder``: its account must be the token's, else
     nothing changes) or a service client (``client_id``). A token that does not verify
@@ -122,13 +122,13 @@ def token_revoke(
     """
     presented = token_read(raw_token)
     if presented is None:
-        return False
+        return None
     if holder is not None and holder.pk != presented.user_id:
-        return False
+        return None
     with transaction.atomic():
         user = User.objects.filter(pk=presented.user_id).first()
         if user is None:
-            return False
+            return None
         revoked = sign_ins_revoke(
             user=user,
             current_sign_in_id=presented.sign_in_id,
@@ -150,7 +150,7 @@ def token_revoke(
                     "via": "oauth",
                 },
             )
-    return bool(revoked)
+    return presented.sign_in_id if revoked else None
 
 
 # --- The revocation feed ---------------------------------------------------------------------

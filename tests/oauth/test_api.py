@@ -188,6 +188,7 @@ def test_revoke_by_cookie_needs_an_allowed_origin():
         client, "/oauth/revoke", {"token": login["token"]}, HTTP_ORIGIN="https://pump.fun"
     )
     assert allowed.status_code == 200
+    assert allowed.cookies["auth_token"].value == ""  # its own session: a logout
     assert SignIn.objects.get(pk=_sid(login)).revoked_at is not None
 
 
