@@ -53,7 +53,6 @@ metadata_schema = extend_schema(
                         "revocation_endpoint_auth_methods_supported": ["client_secret_basic"],
                         "response_types_supported": [],
                         "grant_types_supported": [],
-                        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
                     },
                 )
             ],

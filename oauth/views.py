@@ -66,7 +66,6 @@ class MetadataApi(APIView):
                 # No authorization or token endpoint: tokens come from wallet sign-in.
                 "response_types_supported": [],
                 "grant_types_supported": [],
-                "token_endpoint_auth_methods_supported": methods,
             },
             headers={"Cache-Control": "public, max-age=300"},
         )
