@@ -24,6 +24,10 @@ class TokenInputSerializer(serializers.Serializer):
         max_length=TOKEN_MAX_LENGTH, trim_whitespace=False, help_text="An access or refresh token."
     )
     # RFC 7662 / 7009: a hint the server may ignore; this one tries both kinds of token.
+    # Blank allowed: an empty form field is an absent one.
     token_type_hint = _StringField(
-        max_length=64, required=False, help_text="`access_token` or `refresh_token`; ignored."
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="`access_token` or `refresh_token`; ignored.",
     )
