@@ -35,6 +35,9 @@ class AuditAction(models.TextChoices):
     WALLET_LINKED = "wallet.linked", "Wallet linked"
     WALLET_UNLINKED = "wallet.unlinked", "Wallet unlinked"
     WALLET_PRIMARY_CHANGED = "wallet.primary_changed", "Primary wallet changed"
+    SERVICE_CLIENT_CREATED = "service_client.created", "Service client created"
+    SERVICE_CLIENT_DISABLED = "service_client.disabled", "Service client disabled"
+    SERVICE_CLIENT_ENABLED = "service_client.enabled", "Service client enabled"
 
 
 class AuditEvent(models.Model):

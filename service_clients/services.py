@@ -15,9 +15,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_record
 from service_clients.models import ServiceClient
 
 CLIENT_ID_PREFIX = "svc_"
@@ -41,8 +45,26 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def service_client_create(*, name: str, now: datetime | None = None) -> CreatedClient:
-    """A new enabled client with a generated id and secret; the secret is only returned."""
+@dataclass(frozen=True)
+class Origin:
+    """Who changes a client, for the audit trail: a staff member on the admin site (with
+    the request's address), or nobody (an operator's command)."""
+
+    actor: User | None = None
+    ip_address: str | None = None
+    user_agent: str = ""
+    via: str = "command"  # or "admin"
+
+
+_COMMAND = Origin()
+
+
+@transaction.atomic
+def service_client_create(
+    *, name: str, origin: Origin = _COMMAND, now: datetime | None = None
+) -> CreatedClient:
+    """A new enabled client with a generated id and secret; the secret is only returned.
+    Audited (``service_client.created``)."""
     secret = secrets.token_urlsafe(32)
     client = ServiceClient.objects.create(
         client_id=CLIENT_ID_PREFIX + secrets.token_urlsafe(12),
@@ -50,7 +72,18 @@ def service_client_create(*, name: str, now: datetime | None = None) -> CreatedC
         secret_hash=secret_hash(secret),
         created_at=now or timezone.now(),
     )
+    _audit(AuditAction.SERVICE_CLIENT_CREATED, client, origin)
     return CreatedClient(client=client, secret=secret)
+
+
+def _audit(action: str, client: ServiceClient, origin: Origin) -> None:
+    audit_record(
+        action=action,
+        actor=origin.actor,
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+        detail={"clientId": client.client_id, "name": client.name, "via": origin.via},
+    )
 
 
 def service_client_authenticate(
@@ -74,12 +107,20 @@ def service_client_authenticate(
     return client
 
 
-def service_client_set_enabled(*, client_id: str, enabled: bool) -> ServiceClient:
-    """Disable (refused from the next call on) or enable a client; ``ClientNotFound``."""
-    client = ServiceClient.objects.filter(client_id=client_id).first()
+@transaction.atomic
+def service_client_set_enabled(
+    *, client_id: str, enabled: bool, origin: Origin = _COMMAND
+) -> ServiceClient:
+    """Disable (refused from the next call on) or enable a client; ``ClientNotFound``.
+    A change is audited (``service_client.disabled`` / ``.enabled``); no change, no event."""
+    client = ServiceClient.objects.select_for_update().filter(client_id=client_id).first()
     if client is None:
         raise ClientNotFound(client_id)
     if client.enabled != enabled:
         client.enabled = enabled
         client.save(update_fields=["enabled"])
+        action = (
+            AuditAction.SERVICE_CLIENT_ENABLED if enabled else AuditAction.SERVICE_CLIENT_DISABLED
+        )
+        _audit(action, client, origin)
     return client

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.models import AuditAction, AuditEvent
 from service_clients import services
 from service_clients.models import ServiceClient
 from signin.services import user_create_for_wallet
@@ -117,3 +118,35 @@ def test_admin_lists_clients_without_the_hash_and_disables_them():
         changelist, {"action": "disable_clients", "_selected_action": [created.client.pk]}
     )
     assert not ServiceClient.objects.get(pk=created.client.pk).enabled
+
+
+def test_creation_and_changes_are_audited_without_the_secret():
+    created = services.service_client_create(name="indexer")
+    client_id = created.client.client_id
+    services.service_client_set_enabled(client_id=client_id, enabled=False)
+    services.service_client_set_enabled(client_id=client_id, enabled=False)  # no change
+    services.service_client_set_enabled(client_id=client_id, enabled=True)
+    events = list(AuditEvent.objects.filter(action__startswith="service_client.").order_by("id"))
+    assert [event.action for event in events] == [
+        AuditAction.SERVICE_CLIENT_CREATED,
+        AuditAction.SERVICE_CLIENT_DISABLED,
+        AuditAction.SERVICE_CLIENT_ENABLED,
+    ]
+    assert all(
+        event.detail == {"clientId": client_id, "name": "indexer", "via": "command"}
+        for event in events
+    )
+    assert all(event.actor is None for event in events)  # operator commands
+
+
+def test_admin_disable_is_audited_as_the_staff_member():
+    created = services.service_client_create(name="indexer")
+    staff = user_create_for_wallet(address=Wallet().address, role=Role.SUPER_ADMIN)
+    client = Client()
+    client.force_login(staff)
+    client.post(
+        reverse("admin:service_clients_serviceclient_changelist"),
+        {"action": "disable_clients", "_selected_action": [created.client.pk]},
+    )
+    event = AuditEvent.objects.get(action=AuditAction.SERVICE_CLIENT_DISABLED)
+    assert event.actor_id == staff.pk and event.detail["via"] == "admin"
