@@ -284,3 +284,15 @@ def test_a_token_that_is_not_a_string_is_400_and_odd_text_inactive(service):
     assert _form(service, "/oauth/introspect", {"token": "a\x00b"}).status_code == 400
     too_long = _form(service, "/oauth/introspect", {"token": "x" * 8193})
     assert too_long.status_code == 400
+
+
+def test_wrong_client_credentials_count_per_address_up_to_429(db, settings):
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "service_client": "2/m"}
+    guesser = APIClient()
+    guesser.credentials(HTTP_AUTHORIZATION=_basic("svc_guess", "guess"))
+    for remaining in (1, 0):
+        response = _form(guesser, "/oauth/introspect", {"token": "x"})
+        assert response.status_code == 401
+        assert response["x-ratelimit-remaining"] == str(remaining)
+    assert _form(guesser, "/oauth/introspect", {"token": "x"}).status_code == 429
