@@ -33,6 +33,9 @@ NOT_EXPORTED = {
     # The admin site's own log of a staff member's edits: about the accounts they edited,
     # whose data it is; the audit trail records the same actions.
     "admin.logentry": "other accounts' data (staff actions)",
+    # Written only when the account is deleted, for the revocation feed: a live account has
+    # none, and an export is of a live account.
+    "signin.deletedsignin": "exists only after the account is deleted",
 }
 
 

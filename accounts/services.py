@@ -26,6 +26,7 @@ from audit.models import AuditAction
 from audit.services import audit_record, audit_scrub_user
 from permissions.rules import is_super_admin, super_admins
 from signin import sign_in_cache
+from signin.oauth import deleted_account_sign_ins_keep
 
 
 class _Unset:
@@ -181,7 +182,8 @@ def profile_update(
 
 
 def user_delete(*, user: User) -> None:
-    """Delete the account and its personal data; its sign-ins go with it.
+    """Delete the account and its personal data; its sign-ins go with it (those not yet
+    ended are kept as ``DeletedSignIn`` rows for the revocation feed, without personal data).
 
     Every token of the account is refused from the next request on, since authentication
     reads the sign-in row. The last super-admin cannot delete itself (``LastSuperAdmin``).
@@ -203,5 +205,7 @@ def user_delete(*, user: User) -> None:
         audit_record(action=AuditAction.USER_DELETED, actor=locked, subject=locked)
         # Before the rows go: the scrub finds failed sign-ins by the account's wallets.
         audit_scrub_user(locked.pk)
+        # The sign-ins go with the account; the revocation feed keeps those not yet ended.
+        deleted_account_sign_ins_keep(user_id=locked.pk, now=timezone.now())
         sign_in_cache.account_changed(locked.pk)  # before delete(), which clears the pk
         locked.delete()

@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "sign_in.logout", "Logout"
     REFRESH_REUSED = "sign_in.refresh_reused", "Refresh token reuse detected"
     SESSIONS_REVOKED = "sign_in.revoked", "Sessions revoked"
+    TOKEN_REVOKED = "sign_in.token_revoked", "Session revoked by token (OAuth revocation)"
     USER_REGISTERED = "user.registered", "User registered"
     USER_DELETED = "user.deleted", "User deleted"
     USER_UPDATED = "user.updated", "User edited by staff"
@@ -34,6 +35,9 @@ class AuditAction(models.TextChoices):
     WALLET_LINKED = "wallet.linked", "Wallet linked"
     WALLET_UNLINKED = "wallet.unlinked", "Wallet unlinked"
     WALLET_PRIMARY_CHANGED = "wallet.primary_changed", "Primary wallet changed"
+    SERVICE_CLIENT_CREATED = "service_client.created", "Service client created"
+    SERVICE_CLIENT_DISABLED = "service_client.disabled", "Service client disabled"
+    SERVICE_CLIENT_ENABLED = "service_client.enabled", "Service client enabled"
 
 
 class AuditEvent(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from signin.models import SignIn, UsedSignInProof
+from signin.models import DeletedSignIn, SignIn, UsedSignInProof
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ def _purge_filters(now: datetime) -> tuple[Q, Q, Q]:
 @transaction.atomic
 def records_purge(*, now: datetime | None = None, dry_run: bool = False) -> PurgeCounts:
     """Delete used sign-in proofs past their expiry (they would be refused as stale anyway),
-    sign-ins revoked or expired more than ``SIGN_IN_RETENTION_DAYS`` ago, and audit events
+    sign-ins revoked or expired more than ``SIGN_IN_RETENTION_DAYS`` ago (and deleted
+    accounts' sign-ins kept for the revocation feed once ended), and audit events
     older than ``AUDIT_RETENTION_DAYS``. ``dry_run`` only counts.
     """
     now = now or timezone.now()
@@ -43,8 +44,12 @@ def records_purge(*, now: datetime | None = None, dry_run: bool = False) -> Purg
         SignIn.objects.filter(sign_ins_q),
         AuditEvent.objects.filter(audit_q),
     )
+    # Kept for the revocation feed until no token of theirs can be live; counted as sign-ins.
+    ended_of_deleted = DeletedSignIn.objects.filter(expires_at__lt=now)
     if dry_run:
         counts = [queryset.count() for queryset in querysets]
+        counts[1] += ended_of_deleted.count()
     else:
         counts = [queryset.delete()[0] for queryset in querysets]
+        counts[1] += ended_of_deleted.delete()[0]
     return PurgeCounts(*counts)

@@ -127,10 +127,33 @@ def _wallet(group: str, request: Any) -> str:
     return ""
 
 
+def _client(group: str, request: Any) -> str:
+    """The service client that authenticated the request; a request with neither a client
+    nor an account (failed client authentication) counts per client address; an account's
+    request (a token holder's revocation) not here but under its own ``ACCOUNT`` limit."""
+    auth = getattr(request, "auth", None)
+    if auth is not None and getattr(auth, "is_service_client", False):
+        return f"client:{auth.client_id}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return ""
+    return "address:" + client_network(request)
+
+
+def _holder(group: str, request: Any) -> str:
+    """The account of a request authenticated as one; else nothing (``CLIENT`` counts it)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return account_key(user.pk)
+    return ""
+
+
 # What a limit counts by: django-ratelimit keys (a string, or a callable(group, request)).
 ADDRESS: KeyFunction = _address
 ACCOUNT: KeyFunction = _account
 WALLET: KeyFunction = _wallet
+CLIENT: KeyFunction = _client
+HOLDER: KeyFunction = _holder
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("signin.urls")),
     path("", include("permissions.urls")),
     path("", include("signing_keys.urls")),
+    path("", include("oauth.urls")),
     re_path(r"^health/?$", views.HealthApi.as_view(), name="health"),
     re_path(r"^api/schema/?$", openapi.SchemaApi.as_view(), name="api-schema"),
     re_path(r"^api/docs/?$", openapi.DocsApi.as_view(url_name="api-schema"), name="api-docs"),

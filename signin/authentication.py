@@ -62,6 +62,17 @@ def _verified_access_token(
     return token, token_sign_in_id(token), token_user_id(token)
 
 
+def access_token_verified(raw_token: bytes) -> tuple[AccessToken, uuid.UUID, uuid.UUID]:
+    """The access token, verified and not expired, with its sign-in and account ids;
+    ``TokenError`` otherwise. Says nothing of revocation: the sign-in is read after.
+    Everything that reads an access token (authentication, introspection, revocation)
+    verifies it here."""
+    keys = None if settings.JWT_ALGORITHM == "HS256" else key_set.current()
+    verified = _verified_access_token(raw_token, keys)
+    verified[0].check_exp(current_time=aware_utcnow())
+    return verified
+
+
 def user_of_live_sign_in(
     *, sign_in_id: uuid.UUID, user_id: uuid.UUID, now: datetime
 ) -> User | None:
@@ -145,9 +156,7 @@ class AccessTokenAuthentication(JWTAuthentication):
 
     def get_validated_token(self, raw_token: bytes) -> AccessToken:
         try:
-            keys = None if settings.JWT_ALGORITHM == "HS256" else key_set.current()
-            self._ids = _verified_access_token(raw_token, keys)
-            self._ids[0].check_exp(current_time=aware_utcnow())
+            self._ids = access_token_verified(raw_token)
         except TokenError:
             raise exceptions.AuthenticationFailed("Invalid or expired token") from None
         return self._ids[0]

@@ -25,6 +25,9 @@ RATE_LIMITS = {
     # GET /users/me/export, per account, on top of the per-account limit: a whole export is
     # heavier than any other read.
     "export": env_str("RATE_LIMIT_EXPORT_PER_ACCOUNT", "10/h"),
+    # The OAuth endpoints (/oauth/*), per service client; failed client authentication per
+    # client address. A token holder revoking its own token counts per account ("account").
+    "service_client": env_str("RATE_LIMIT_SERVICE_CLIENT", "600/m"),
     # Staff sign-in attempts to the admin site, per client address.
     "admin_sign_in_address": env_str("RATE_LIMIT_ADMIN_SIGN_IN_PER_ADDRESS", "20/m"),
 }

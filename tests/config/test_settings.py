@@ -258,6 +258,7 @@ def test_rate_limit_defaults():
             "refresh_address": "30/m",
             "account": "120/m",
             "export": "10/h",
+            "service_client": "600/m",
             "admin_sign_in_address": "20/m",
         },
         "new_accounts": 20,

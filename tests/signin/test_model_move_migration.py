@@ -61,7 +61,10 @@ def test_rows_content_types_and_log_entries_survive_the_move_and_its_reversal():
         assert set(connection.introspection.table_names()) >= TABLES
         # Going back relabelled the test database's content types to accounts.
         before_ids = _content_type_ids(lambda model: "accounts")
-        assert not ContentType.objects.filter(app_label__in=["signin", "audit"]).exists()
+        # (Models added to signin and audit since the move keep their own content types.)
+        assert not ContentType.objects.filter(
+            app_label__in=["signin", "audit"], model__in=MOVED
+        ).exists()
 
         user = old_apps.get_model("accounts", "User").objects.create(address=Wallet().address)
         started = timezone.now() - timedelta(hours=1)

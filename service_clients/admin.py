@@ -1,0 +1,57 @@
+"""Service clients on the admin site: listed read-only (the secret's hash never shown), with
+a disable and an enable action for super-admins. Clients are created by
+``manage.py service_client create``, which alone can show the secret."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts.models import User
+from config.client import client_ip
+from permissions.rules import is_super_admin
+from service_clients.models import ServiceClient
+from service_clients.services import Origin, service_client_set_enabled
+
+
+@admin.register(ServiceClient)
+class ServiceClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "client_id", "enabled", "created_at", "last_used_at"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "client_id"]
+    ordering = ["-created_at"]
+    actions = ["disable_clients", "enable_clients"]
+    fields = readonly_fields = ("client_id", "name", "enabled", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_toggle_permission(self, request: HttpRequest) -> bool:
+        return is_super_admin(request.user)
+
+    def _set_enabled(self, request: HttpRequest, queryset: QuerySet, enabled: bool) -> None:
+        origin = Origin(
+            actor=request.user if isinstance(request.user, User) else None,
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            via="admin",
+        )
+        for client in queryset:
+            service_client_set_enabled(client_id=client.client_id, enabled=enabled, origin=origin)
+        state = "Enabled" if enabled else "Disabled"
+        self.message_user(request, f"{state} {queryset.count()} client(s).", messages.SUCCESS)
+
+    @admin.action(description="Disable selected clients", permissions=["toggle"])
+    def disable_clients(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_enabled(request, queryset, enabled=False)
+
+    @admin.action(description="Enable selected clients", permissions=["toggle"])
+    def enable_clients(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_enabled(request, queryset, enabled=True)
