@@ -1,7 +1,7 @@
 """Instructions per request, counted by callgrind: a figure the machine's speed does not enter.
 
     DATABASE_URL=postgres://.../launchpad_instructions REDIS_URL=redis://127.0.0.1:6379/13 \\
-        .venv/bin/python bench/instructions.py [--reads 400] [--sign-ins 60]
+        .venv/bin/python bench/instructions.py [--reads 400] [--sign-ins 60] [--algorithm EdDSA]
 
 Runs the production WSGI application (config.wsgi) in-process with the benchmark's production
 settings (bench/run.py's ``service_env``, the access line written to /dev/null) on a migrated
@@ -28,16 +28,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def drive(mode: str, count: int) -> None:
-    """Sign a wallet in, warm the read path, then send ``count`` requests of ``mode``."""
+def production_env(algorithm: str) -> dict[str, str]:
+    """bench/run.py's production settings on the caller's database and Redis."""
     from bench.run import service_env
 
-    os.environ |= service_env() | {
+    return service_env(algorithm) | {
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "REDIS_URL": os.environ["REDIS_URL"],
         "ALLOWED_HOSTS": "testserver",
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
     }
+
+
+def drive(mode: str, count: int, algorithm: str) -> None:
+    """Sign a wallet in, warm the read path, then send ``count`` requests of ``mode``."""
+    os.environ |= production_env(algorithm)
     import django
 
     django.setup()
@@ -74,7 +79,7 @@ def drive(mode: str, count: int) -> None:
             assert b'"token"' in answer, answer[:200]
 
 
-def instructions(mode: str, count: int, folder: Path) -> int:
+def instructions(mode: str, count: int, algorithm: str, folder: Path) -> int:
     out = folder / f"callgrind.{mode}.{count}"
     subprocess.run(
         [
@@ -86,6 +91,7 @@ def instructions(mode: str, count: int, folder: Path) -> int:
             "--drive",
             mode,
             str(count),
+            algorithm,
         ],
         check=True,
         cwd=ROOT,
@@ -101,24 +107,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reads", type=int, default=400)
     parser.add_argument("--sign-ins", type=int, default=60)
-    parser.add_argument("--drive", nargs=2, metavar=("MODE", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--algorithm", default="ES256", help="access tokens' JWT_ALGORITHM: ES256, EdDSA, HS256"
+    )
+    parser.add_argument("--drive", nargs=3, help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.drive:
-        drive(opts.drive[0], int(opts.drive[1]))
+        drive(opts.drive[0], int(opts.drive[1]), opts.drive[2])
         return
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-        check=True,
-        cwd=ROOT,
-        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.base"},
-    )
+    # The release phase's steps, as the Procfile runs them: the schema, then signing keys.
+    for step in (["migrate", "--verbosity", "0"], ["signing_keys", "ensure"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *step],
+            check=True,
+            cwd=ROOT,
+            env=os.environ | production_env(opts.algorithm),
+            stdout=subprocess.DEVNULL,
+        )
+    print(f"access tokens: {opts.algorithm}")
     with tempfile.TemporaryDirectory() as folder:
-        base = instructions("read", 0, Path(folder))
+        base = instructions("read", 0, opts.algorithm, Path(folder))
         for mode, count, name in (
             ("read", opts.reads, "GET /auth/my-profile (cached)"),
             ("login", opts.sign_ins, "POST /auth/login (returning)"),
         ):
-            per_request = (instructions(mode, count, Path(folder)) - base) / count
+            per_request = (instructions(mode, count, opts.algorithm, Path(folder)) - base) / count
             print(f"{name}: {per_request / 1e6:.3f} M instructions per request ({count} requests)")
 
 
