@@ -46,10 +46,9 @@ def drive(mode: str, count: int, algorithm: str) -> None:
     import django
 
     django.setup()
-    from config.wsgi import application
+    from bench.request_modules import request
     from signin import sign_in_cache
     from tests.wallets import Wallet
-    from tests.wsgi import wsgi_environ
 
     sink = open(os.devnull, "w")  # noqa: SIM115 (open for the process's life)
     for handler in logging.getLogger().handlers:
@@ -57,14 +56,6 @@ def drive(mode: str, count: int, algorithm: str) -> None:
             handler.setStream(sink)
     # It runs by the wall clock, so far more often under callgrind than in real time.
     sign_in_cache._pending_check.seconds = 1e9
-
-    def request(method: str, path: str, body: dict | None = None, token: str = "") -> bytes:
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        data = json.dumps(body).encode() if body is not None else b""
-        environ = wsgi_environ(method, path, headers, data)
-        return b"".join(application(environ, lambda status, response_headers: None))
 
     wallet = Wallet()
     token = json.loads(request("POST", "/auth/login", wallet.login_body()))["token"]
