@@ -180,10 +180,11 @@ def keys_ensure(*, algorithm: str | None = None, via: str = "automatic") -> None
         with transaction.atomic():
             if not SigningKey.objects.filter(state=KeyState.ACTIVE).exists():
                 upcoming = SigningKey.objects.filter(state=KeyState.NEXT).first()
-                if upcoming is not None:
-                    SigningKey.objects.filter(pk=upcoming.pk, state=KeyState.NEXT).update(
-                        state=KeyState.ACTIVE, activated_at=now
-                    )
+                if upcoming is None:
+                    key_create(algorithm, KeyState.ACTIVE, via=via, activated_at=now)
+                elif SigningKey.objects.filter(pk=upcoming.pk, state=KeyState.NEXT).update(
+                    state=KeyState.ACTIVE, activated_at=now
+                ):  # else another process promoted it at the same moment
                     audit_record(
                         action=AuditAction.SIGNING_KEY_ROTATED,
                         detail={
@@ -194,8 +195,6 @@ def keys_ensure(*, algorithm: str | None = None, via: str = "automatic") -> None
                             "reason": "no active key",
                         },
                     )
-                else:
-                    key_create(algorithm, KeyState.ACTIVE, via=via, activated_at=now)
             if not SigningKey.objects.filter(state=KeyState.NEXT).exists():
                 key_create(algorithm, KeyState.NEXT, via=via)
     except IntegrityError:
