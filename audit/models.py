@@ -38,6 +38,10 @@ class AuditAction(models.TextChoices):
     SERVICE_CLIENT_CREATED = "service_client.created", "Service client created"
     SERVICE_CLIENT_DISABLED = "service_client.disabled", "Service client disabled"
     SERVICE_CLIENT_ENABLED = "service_client.enabled", "Service client enabled"
+    SIGNING_KEY_CREATED = "signing_key.created", "Signing key created"
+    SIGNING_KEY_ROTATED = "signing_key.rotated", "Signing keys rotated"
+    SIGNING_KEY_WITHDRAWN = "signing_key.withdrawn", "Signing key withdrawn"
+    SIGNING_KEY_PURGED = "signing_key.purged", "Retired signing keys purged"
 
 
 class AuditEvent(models.Model):

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from signing_keys import crypto
 from signing_keys.models import PUBLISHED_STATES, KeyState, SigningKey
 
@@ -161,12 +163,14 @@ class KeySetCache:
             return self._key_set
 
 
-def keys_ensure(*, algorithm: str | None = None) -> None:
+def keys_ensure(*, algorithm: str | None = None, via: str = "automatic") -> None:
     """An active key and a next one exist (made on first use, or by ``signing_keys ensure``).
 
     Without an active key, the next one (already published) becomes active; a key made
     here for want of one signs at once, which only happens before the first token.
     Concurrent callers are safe: at most one active and one next key (unique constraints).
+    What it changes is audited in the same transaction (``via``: "command" from
+    ``manage.py``, "automatic" when a process makes the keys on first use).
     """
     algorithm = algorithm or settings.JWT_ALGORITHM
     if algorithm not in crypto.ASYMMETRIC_ALGORITHMS:
@@ -175,20 +179,33 @@ def keys_ensure(*, algorithm: str | None = None) -> None:
     try:
         with transaction.atomic():
             if not SigningKey.objects.filter(state=KeyState.ACTIVE).exists():
-                promoted = SigningKey.objects.filter(state=KeyState.NEXT).update(
+                upcoming = SigningKey.objects.filter(state=KeyState.NEXT).first()
+                if upcoming is None:
+                    key_create(algorithm, KeyState.ACTIVE, via=via, activated_at=now)
+                elif SigningKey.objects.filter(pk=upcoming.pk, state=KeyState.NEXT).update(
                     state=KeyState.ACTIVE, activated_at=now
-                )
-                if not promoted:
-                    key_create(algorithm, KeyState.ACTIVE, activated_at=now)
+                ):  # else another process promoted it at the same moment
+                    audit_record(
+                        action=AuditAction.SIGNING_KEY_ROTATED,
+                        detail={
+                            "via": via,
+                            "kid": upcoming.kid,
+                            "alg": upcoming.algorithm,
+                            "retired": None,
+                            "reason": "no active key",
+                        },
+                    )
             if not SigningKey.objects.filter(state=KeyState.NEXT).exists():
-                key_create(algorithm, KeyState.NEXT)
+                key_create(algorithm, KeyState.NEXT, via=via)
     except IntegrityError:
         pass  # another process made them at the same moment
 
 
-def key_create(algorithm: str, state: str, **dates: datetime) -> SigningKey:
+def key_create(algorithm: str, state: str, *, via: str, **dates: datetime) -> SigningKey:
+    """A new key in ``state``, audited (``signing_key.created``: its kid, alg and state;
+    never private material) in the caller's transaction."""
     new = crypto.key_generate(algorithm)
-    return SigningKey.objects.create(
+    key = SigningKey.objects.create(
         kid=new.kid,
         algorithm=new.algorithm,
         public_jwk=new.public_jwk,
@@ -196,6 +213,11 @@ def key_create(algorithm: str, state: str, **dates: datetime) -> SigningKey:
         state=state,
         **dates,
     )
+    audit_record(
+        action=AuditAction.SIGNING_KEY_CREATED,
+        detail={"via": via, "kid": key.kid, "alg": key.algorithm, "state": state},
+    )
+    return key
 
 
 key_sets = KeySetCache(refresh_seconds=lambda: settings.SIGNING_KEYS_REFRESH_SECONDS)

@@ -1,6 +1,8 @@
 """Rotation, withdrawal, purge and re-encryption of the signing keys (``manage.py
-signing_keys``). Each writes in one transaction and makes this process read the keys again
-at once; every other process sees the change within ``SIGNING_KEYS_REFRESH_SECONDS``."""
+signing_keys``). Each writes in one transaction, with its audit event (``signing_key.*``:
+kids and algorithms, never private material; ``via`` "command" from ``manage.py``), and
+makes this process read the keys again at once; every other process sees the change
+within ``SIGNING_KEYS_REFRESH_SECONDS``."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from core.errors import ServiceError
 from signing_keys import crypto
 from signing_keys.key_set import key_create, key_sets, keys_ensure
@@ -35,14 +39,18 @@ def retirement_delay() -> timedelta:
     return settings.ACCESS_TOKEN_LIFETIME + timedelta(seconds=settings.SIMPLE_JWT["LEEWAY"])
 
 
-def keys_ensure_now(*, algorithm: str | None = None) -> None:
-    keys_ensure(algorithm=algorithm)
+def keys_ensure_now(*, algorithm: str | None = None, via: str = "command") -> None:
+    keys_ensure(algorithm=algorithm, via=via)
     key_sets.invalidate()
 
 
 @transaction.atomic
 def key_rotate(
-    *, now: datetime | None = None, algorithm: str | None = None, force: bool = False
+    *,
+    now: datetime | None = None,
+    algorithm: str | None = None,
+    force: bool = False,
+    via: str = "command",
 ) -> Rotation:
     """The next key (published since the last rotation) becomes the signing one; the
     signing one is retired, published until its last token expires; a new next key is
@@ -54,7 +62,7 @@ def key_rotate(
     """
     now = now or timezone.now()
     algorithm = algorithm or settings.JWT_ALGORITHM
-    keys_ensure(algorithm=algorithm)
+    keys_ensure(algorithm=algorithm, via=via)
     locked = {
         key.state: key
         for key in SigningKey.objects.select_for_update().filter(
@@ -76,7 +84,21 @@ def key_rotate(
     upcoming.state = KeyState.ACTIVE
     upcoming.activated_at = now
     upcoming.save(update_fields=["state", "activated_at"])
-    new = key_create(algorithm, KeyState.NEXT)
+    new = key_create(algorithm, KeyState.NEXT, via=via)
+    audit_record(
+        action=AuditAction.SIGNING_KEY_ROTATED,
+        detail={
+            "via": via,
+            "kid": upcoming.kid,
+            "alg": upcoming.algorithm,
+            "retired": active.kid if active else None,
+            "retireAfter": active.retire_after.isoformat()
+            if active and active.retire_after
+            else None,
+            "published": new.kid,
+            "forced": force,
+        },
+    )
     key_sets.invalidate()
     transaction.on_commit(key_sets.invalidate)
     return Rotation(
@@ -85,7 +107,7 @@ def key_rotate(
 
 
 @transaction.atomic
-def key_withdraw(*, kid: str, now: datetime | None = None) -> SigningKey:
+def key_withdraw(*, kid: str, now: datetime | None = None, via: str = "command") -> SigningKey:
     """Stop publishing a key and refuse its tokens from now on (this process at once, every
     other within the refresh interval), and forget its private half. A withdrawn signing
     key is replaced at once by the next key, and a new next key is made."""
@@ -94,25 +116,39 @@ def key_withdraw(*, kid: str, now: datetime | None = None) -> SigningKey:
         key = SigningKey.objects.select_for_update().get(kid=kid)
     except SigningKey.DoesNotExist:
         raise KeyNotFound(f"No signing key {kid}") from None
+    previous_state = key.state
     key.state = KeyState.WITHDRAWN
     key.withdrawn_at = now
     key.private_key_encrypted = ""
     key.save(update_fields=["state", "withdrawn_at", "private_key_encrypted"])
-    keys_ensure()
+    audit_record(
+        action=AuditAction.SIGNING_KEY_WITHDRAWN,
+        detail={"via": via, "kid": key.kid, "alg": key.algorithm, "previousState": previous_state},
+    )
+    keys_ensure(via=via)
     # At once in this process (and again once committed, for a reader in between).
     key_sets.invalidate()
     transaction.on_commit(key_sets.invalidate)
     return key
 
 
-def keys_purge(*, now: datetime | None = None) -> list[str]:
-    """Delete retired keys past ``retire_after`` (no longer published); their kids."""
+@transaction.atomic
+def keys_purge(*, now: datetime | None = None, via: str = "command") -> list[str]:
+    """Delete retired keys past ``retire_after`` (no longer published); their kids. One
+    ``signing_key.purged`` event per deleted key."""
     now = now or timezone.now()
-    expired = SigningKey.objects.filter(state=KeyState.RETIRED, retire_after__lte=now)
-    kids = list(expired.values_list("kid", flat=True))
-    expired.delete()
+    expired = SigningKey.objects.select_for_update().filter(
+        state=KeyState.RETIRED, retire_after__lte=now
+    )
+    purged = list(expired.values_list("kid", "algorithm"))
+    for kid, algorithm in purged:
+        audit_record(
+            action=AuditAction.SIGNING_KEY_PURGED,
+            detail={"via": via, "kid": kid, "alg": algorithm},
+        )
+    SigningKey.objects.filter(kid__in=[kid for kid, _ in purged]).delete()
     key_sets.invalidate()
-    return kids
+    return [kid for kid, _ in purged]
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -19,8 +20,9 @@ class Command(BaseCommand):
         "Access-token signing keys. list: every key (never a private one); ensure: make an"
         " active and a next key if missing (the release phase runs it); rotate: the next"
         " key signs, the signing one retires; withdraw KID: refuse a compromised key's"
-        " tokens now; purge: delete retired keys past retire_after; reencrypt: encrypt"
-        " every private key with the first SIGNING_KEYS_SECRET."
+        " tokens (every instance within SIGNING_KEYS_REFRESH_SECONDS); purge: delete"
+        " retired keys past retire_after; reencrypt: encrypt every private key with the"
+        " first SIGNING_KEYS_SECRET."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -75,8 +77,9 @@ class Command(BaseCommand):
     def _withdraw(self, options: dict[str, Any]) -> None:
         key = services.key_withdraw(kid=options["kid"])
         self.stdout.write(
-            f"withdrew {key.kid} at {_when(key.withdrawn_at)}: its tokens are refused now here"
-            " and on every instance within SIGNING_KEYS_REFRESH_SECONDS"
+            f"withdrew {key.kid} at {_when(key.withdrawn_at)}: its tokens are refused by every"
+            " instance within SIGNING_KEYS_REFRESH_SECONDS"
+            f" ({settings.SIGNING_KEYS_REFRESH_SECONDS} s)"
         )
 
     def _purge(self, options: dict[str, Any]) -> None:
