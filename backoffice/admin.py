@@ -26,6 +26,7 @@ from accounts.usernames import username_problem
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record_request
 from backoffice import moderation
+from core.admin import ReadOnlyAdmin
 from core.errors import ServiceError
 from permissions.rules import (
     BAN_PERMISSION,
@@ -363,19 +364,6 @@ RevokedFilter = presence_filter(
     present=("revoked", "Revoked"),
     absent=("live", "Live"),
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the service's flows: nobody adds, edits or deletes them here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SignIn)

@@ -2,36 +2,26 @@
 a disable and an enable action for super-admins. Clients are created by
 ``manage.py service_client create``, which alone can show the secret."""
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
 from config.client import client_ip
+from core.admin import ReadOnlyAdmin
 from permissions.rules import is_super_admin
 from service_clients.models import ServiceClient
 from service_clients.services import Origin, service_client_set_enabled
 
 
 @admin.register(ServiceClient)
-class ServiceClientAdmin(admin.ModelAdmin):
+class ServiceClientAdmin(ReadOnlyAdmin):
     list_display = ["name", "client_id", "enabled", "created_at", "last_used_at"]
     list_filter = ["enabled"]
     search_fields = ["name", "client_id"]
     ordering = ["-created_at"]
     actions = ["disable_clients", "enable_clients"]
     fields = readonly_fields = ("client_id", "name", "enabled", "created_at", "last_used_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_toggle_permission(self, request: HttpRequest) -> bool:
         return is_super_admin(request.user)

@@ -1,11 +1,9 @@
 """The signing keys in the admin site: listed and viewed, never changed there (the
 ``signing_keys`` command rotates and withdraws), and never their private half."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
 from signing_keys.models import SigningKey
 
 _SHOWN = (
@@ -22,18 +20,9 @@ _SHOWN = (
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(admin.ModelAdmin):
+class SigningKeyAdmin(ReadOnlyAdmin):
     list_display = _SHOWN[:-1]
     list_filter = ("state", "algorithm")
     search_fields = ("kid",)
     fields = _SHOWN
     readonly_fields = _SHOWN
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
