@@ -7,6 +7,7 @@ site) are recorded too: they are the only place that event is announced.
 """
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -23,6 +24,35 @@ PERSONAL_DETAIL_KEYS = frozenset(
 )
 # ``AuditAction.values`` builds a new list on every use; every sign-in records an event.
 _ACTIONS = frozenset(AuditAction.values)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an audited change came from: the admin site (the staff member's address and
+    browser) or an operator's command."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+    via: str = "command"  # "admin" or "command"
+
+
+COMMAND = Origin()
+
+
+def admin_actor(request: HttpRequest) -> User:
+    """The staff member behind an admin-site request: the site lets no one else that far."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def admin_origin(request: HttpRequest) -> Origin:
+    """The origin of a change made in the admin site: the staff member's address and browser."""
+    return Origin(
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        via="admin",
+    )
 
 
 def audit_record(

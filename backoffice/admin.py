@@ -24,7 +24,7 @@ from accounts.models import User, Wallet
 from accounts.profile_values import PROFILE_IMAGE_MAX_LENGTH, bio_problem, profile_image_problem
 from accounts.usernames import username_problem
 from audit.models import AuditAction, AuditEvent
-from audit.services import audit_record_request
+from audit.services import admin_actor, admin_origin, audit_record_request
 from backoffice import moderation
 from core.admin import ReadOnlyAdmin
 from core.errors import ServiceError
@@ -43,7 +43,7 @@ admin.site.site_title = "Launchpad Auth"
 admin.site.index_title = "Back-office"
 
 
-_actor, _origin = moderation.admin_actor, moderation.admin_origin
+_actor, _origin = admin_actor, admin_origin
 
 
 def _changelist_url(model: type[Model], **params: Any) -> str:

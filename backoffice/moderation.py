@@ -9,13 +9,11 @@ same transaction as its change.
 
 import contextlib
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.exceptions import LastSuperAdmin, UserNotFound
@@ -23,42 +21,13 @@ from accounts.models import Role, User, Wallet
 from accounts.services import user_lock
 from accounts.wallets import wallet_remove
 from audit.models import AuditAction
-from audit.services import audit_record
-from config.client import client_ip
+from audit.services import COMMAND, Origin, audit_record
 from core.errors import ServiceError
 from permissions import rules
 from permissions.exceptions import InvalidRole, NotAllowed
 from signin import sign_in_cache, solana
 from signin.models import SignIn
 from signin.services import RevokeScope, sign_ins_revoke, user_create_for_wallet
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a staff action came from, for the audit trail."""
-
-    ip_address: str | None = None
-    user_agent: str = ""
-    via: str = "command"  # "admin" or "command"
-
-
-COMMAND = Origin()
-
-
-def admin_actor(request: HttpRequest) -> User:
-    """The staff member behind an admin-site request: the site lets no one else that far."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def admin_origin(request: HttpRequest) -> Origin:
-    """The origin of a change made in the admin site: the staff member's address and browser."""
-    return Origin(
-        ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        via="admin",
-    )
 
 
 def _record(

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backoffice.moderation import admin_actor, admin_origin
+from audit.services import admin_actor, admin_origin
 from permissions import jurisdictions
 from permissions.models import BlockedJurisdiction
 

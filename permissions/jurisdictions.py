@@ -14,8 +14,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from audit.models import AuditAction
-from audit.services import audit_record
-from backoffice.moderation import COMMAND, Origin
+from audit.services import COMMAND, Origin, audit_record
 from core.errors import ServiceError
 from permissions import rules
 from permissions.exceptions import NotAllowed

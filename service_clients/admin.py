@@ -6,12 +6,11 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import User
-from config.client import client_ip
+from audit.services import admin_actor, admin_origin
 from core.admin import ReadOnlyAdmin
 from permissions.rules import is_super_admin
 from service_clients.models import ServiceClient
-from service_clients.services import Origin, service_client_set_enabled
+from service_clients.services import service_client_set_enabled
 
 
 @admin.register(ServiceClient)
@@ -27,14 +26,13 @@ class ServiceClientAdmin(ReadOnlyAdmin):
         return is_super_admin(request.user)
 
     def _set_enabled(self, request: HttpRequest, queryset: QuerySet, enabled: bool) -> None:
-        origin = Origin(
-            actor=request.user if isinstance(request.user, User) else None,
-            ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            via="admin",
-        )
         for client in queryset:
-            service_client_set_enabled(client_id=client.client_id, enabled=enabled, origin=origin)
+            service_client_set_enabled(
+                client_id=client.client_id,
+                enabled=enabled,
+                actor=admin_actor(request),
+                origin=admin_origin(request),
+            )
         state = "Enabled" if enabled else "Disabled"
         self.message_user(request, f"{state} {queryset.count()} client(s).", messages.SUCCESS)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import COMMAND, Origin, audit_record
 from service_clients.models import ServiceClient
 
 CLIENT_ID_PREFIX = "svc_"
@@ -45,23 +45,9 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Who changes a client, for the audit trail: a staff member on the admin site (with
-    the request's address), or nobody (an operator's command)."""
-
-    actor: User | None = None
-    ip_address: str | None = None
-    user_agent: str = ""
-    via: str = "command"  # or "admin"
-
-
-_COMMAND = Origin()
-
-
 @transaction.atomic
 def service_client_create(
-    *, name: str, origin: Origin = _COMMAND, now: datetime | None = None
+    *, name: str, actor: User | None = None, origin: Origin = COMMAND, now: datetime | None = None
 ) -> CreatedClient:
     """A new enabled client with a generated id and secret; the secret is only returned.
     Audited (``service_client.created``)."""
@@ -72,14 +58,14 @@ def service_client_create(
         secret_hash=secret_hash(secret),
         created_at=now or timezone.now(),
     )
-    _audit(AuditAction.SERVICE_CLIENT_CREATED, client, origin)
+    _audit(AuditAction.SERVICE_CLIENT_CREATED, client, actor, origin)
     return CreatedClient(client=client, secret=secret)
 
 
-def _audit(action: str, client: ServiceClient, origin: Origin) -> None:
+def _audit(action: str, client: ServiceClient, actor: User | None, origin: Origin) -> None:
     audit_record(
         action=action,
-        actor=origin.actor,
+        actor=actor,
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
         detail={"clientId": client.client_id, "name": client.name, "via": origin.via},
@@ -109,7 +95,7 @@ def service_client_authenticate(
 
 @transaction.atomic
 def service_client_set_enabled(
-    *, client_id: str, enabled: bool, origin: Origin = _COMMAND
+    *, client_id: str, enabled: bool, actor: User | None = None, origin: Origin = COMMAND
 ) -> ServiceClient:
     """Disable (refused from the next call on) or enable a client; ``ClientNotFound``.
     A change is audited (``service_client.disabled`` / ``.enabled``); no change, no event."""
@@ -122,5 +108,5 @@ def service_client_set_enabled(
         action = (
             AuditAction.SERVICE_CLIENT_ENABLED if enabled else AuditAction.SERVICE_CLIENT_DISABLED
         )
-        _audit(action, client, origin)
+        _audit(action, client, actor, origin)
     return client
