@@ -9,8 +9,9 @@ the token's claims, or 401.
         python examples/resource_server.py
 
 Environment: AUTH_BASE_URL (required), CLIENT_ID and CLIENT_SECRET (a service client:
-``manage.py service_client create``), POLL_SECONDS (5), PORT (8001), JWT_ISSUER
-(``launchpad-auth``), JWT_AUDIENCE (``launchpad-api``). Needs only PyJWT with its
+``manage.py service_client create``), POLL_SECONDS (5), PORT (8001), JWT_AUDIENCE
+(``launchpad-api``); the issuer and the JWKS's address come from the service's RFC 8414
+metadata. Needs only PyJWT with its
 ``crypto`` extra. A logout at the service is refused here within POLL_SECONDS plus the
 feed's REVOCATION_FEED_SETTLE_SECONDS; a withdrawn key within the JWKS cache's lifespan.
 """
@@ -33,11 +34,15 @@ CREDENTIALS = base64.b64encode(
     f"{quote(os.environ['CLIENT_ID'])}:{quote(os.environ['CLIENT_SECRET'])}".encode()
 ).decode()
 POLL_SECONDS = float(os.environ.get("POLL_SECONDS", "5"))
-ISSUER = os.environ.get("JWT_ISSUER", "launchpad-auth")
 AUDIENCE = os.environ.get("JWT_AUDIENCE", "launchpad-api")
+with urllib.request.urlopen(  # noqa: S310 - BASE_URL is http(s), checked above
+    f"{BASE_URL}/.well-known/oauth-authorization-server", timeout=10
+) as metadata_response:
+    METADATA = json.load(metadata_response)
+ISSUER = METADATA["issuer"]
 
 # Keys are cached for 5 minutes (the JWKS's max-age); an unknown kid refetches the set.
-jwks = jwt.PyJWKClient(f"{BASE_URL}/.well-known/jwks.json", lifespan=300)
+jwks = jwt.PyJWKClient(METADATA["jwks_uri"], lifespan=300)
 revoked_sids: set[str] = set()
 feed_ready = threading.Event()  # refuse everything until the first poll has answered
 

@@ -8,3 +8,6 @@ class OAuthConfig(AppConfig):
 
     name = "oauth"
     verbose_name = "OAuth endpoints"
+
+    def ready(self) -> None:
+        from oauth import checks  # noqa: F401  registers the deploy check

@@ -3,8 +3,10 @@
 ``AccessTokenAuthentication`` runs simplejwt's own steps: the raw token (Bearer header, or
 the ``auth_token`` cookie; never the query string), ``get_validated_token`` (each worker
 verifies a token once) and ``get_user`` (the live sign-in, with the view's per-account
-rate-limit counters counted in the same single Redis call, else the database). The counts
-go to the throttle (``config.ratelimit.counted``) and the account to the view.
+rate-limit counters counted in the same single Redis call, else the database; that call
+also says whether the signing keys changed anywhere, and the token is then verified again
+with the keys as they are now). The counts go to the throttle (``config.ratelimit.counted``)
+and the account to the view.
 """
 
 import functools
@@ -135,7 +137,8 @@ class AccessTokenAuthentication(JWTAuthentication):
     def __init__(self) -> None:
         # simplejwt's looks the user model up again for every request; it is known.
         self.request: Request | None = None
-        # The verified token's ids, parsed once per worker with the token.
+        # The token as sent, and its verified ids (parsed once per worker with the token).
+        self._sent: bytes | None = None
         self._ids: tuple[AccessToken, uuid.UUID, uuid.UUID] | None = None
 
     # simplejwt's annotation is a type variable of the return alone, which no override
@@ -155,6 +158,7 @@ class AccessTokenAuthentication(JWTAuthentication):
         return self.get_user(token), token
 
     def get_validated_token(self, raw_token: bytes) -> AccessToken:
+        self._sent = raw_token
         try:
             self._ids = access_token_verified(raw_token)
         except TokenError:
@@ -172,6 +176,12 @@ class AccessTokenAuthentication(JWTAuthentication):
         view = ((self.request and self.request.parser_context) or {}).get("view")
         counters = account_counters(view, user_id)
         cached = sign_in_cache.lookup(sign_in_id=sign_in_id, user_id=user_id, counters=counters)
+        if key_set.key_sets.version_seen(cached.key_set_version) and self._sent:
+            # The keys changed somewhere (a withdrawal?): verified again with them, now.
+            try:
+                access_token_verified(self._sent)
+            except TokenError:
+                raise exceptions.AuthenticationFailed("Invalid or expired token") from None
         if counters and cached.counts is not None:
             usage = counted(self.request, counters, cached.counts)
             if usage.exceeded:

@@ -28,6 +28,7 @@ from signin.authentication import access_token_verified
 from signin.models import DeletedSignIn, SignIn
 from signin.services import RevokeScope, sign_ins_revoke
 from signin.tokens import CLIENT_ID_CLAIM, RefreshToken, token_sign_in_id, token_user_id
+from signing_keys import key_set
 
 ACCESS_TOKEN = "access_token"  # noqa: S105  RFC 7662 token_type_hint values, not secrets
 REFRESH_TOKEN = "refresh_token"  # noqa: S105
@@ -54,6 +55,8 @@ def token_read(raw_token: str) -> PresentedToken | None:
         raw = raw_token.encode()
     except UnicodeEncodeError:  # a lone surrogate: no JWT
         return None
+    # No other Redis call here: the keys' version is read on its own (a withdrawal elsewhere).
+    key_set.key_sets.version_seen(key_set.version_read())
     try:
         token, sign_in_id, user_id = access_token_verified(raw)
         return PresentedToken(token, ACCESS_TOKEN, sign_in_id, user_id)

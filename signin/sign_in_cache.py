@@ -28,6 +28,9 @@ revocations (admin site and commands), the admin site's sign-in (Django stamps
 entry holds. Redis errors never fail a request here: a look-up falls back to the database.
 On the database cache (the embedded default) this module does nothing.
 
+The look-up also reads the signing keys' version (``signing_keys.key_set``), so that a
+withdrawn key is refused at once without a Redis call of its own.
+
 **A change Redis could not be told of** (unreachable from the changing process: an outage, a
 cut path, a command run elsewhere) is seen on every instance within ``PENDING_CHECK_SECONDS``
 (0.5 s) of Redis being reachable again:
@@ -66,6 +69,7 @@ from redis.exceptions import RedisError
 from config.cache import redis_client, uses_redis
 from config.ratelimit import Counter, counting_script
 from signin.models import PendingInvalidation
+from signing_keys import key_set
 
 logger = logging.getLogger("signin.sign_in_cache")
 
@@ -73,10 +77,11 @@ _BUSY = b"busy"
 _BUSY_SECONDS = 5
 _SEQUENCE_KEY = "signin-cache:sequence"
 
-# KEYS: generation, entry, sequence, then the request's rate-limit counters (counted by
-# config.ratelimit's rule); ARGV: generation ttl, two blanks, then the counters' ttls. A
-# missing generation becomes "<server time>.<sequence>": never one an old entry could carry.
-_FIRST_COUNTER = 4
+# KEYS: generation, entry, sequence, the signing keys' version, then the request's
+# rate-limit counters (counted by config.ratelimit's rule); ARGV: generation ttl, three
+# blanks, then the counters' ttls. A missing generation becomes "<server time>.<sequence>":
+# never one an old entry could carry.
+_FIRST_COUNTER = 5
 _LOOKUP_SCRIPT = counting_script(
     f"""
 local counts = count_from({_FIRST_COUNTER})
@@ -86,7 +91,7 @@ if not generation then
   generation = now[1] .. '.' .. now[2] .. '.' .. redis.call('INCR', KEYS[3])
   redis.call('SET', KEYS[1], generation, 'EX', ARGV[1])
 end
-return {{generation, redis.call('GET', KEYS[2]), unpack(counts)}}
+return {{generation, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[4]), unpack(counts)}}
 """
 )
 _lookup_script = None
@@ -128,6 +133,8 @@ class Lookup:
     values: tuple[Any, ...] | None = None  # the account's field values, on a hit
     generation: bytes | None = None  # what a fill must be tagged with; None: do not fill
     counts: list[int] | None = None  # of the counters asked for; None: not counted
+    # The signing keys' version (signing_keys.key_set), read in the same call; None: unread.
+    key_set_version: bytes | None = None
 
 
 _NOTHING = Lookup()
@@ -167,16 +174,17 @@ def lookup(
         client, cache = _redis(), caches["default"]
         if _lookup_script is None:
             _lookup_script = client.register_script(_LOOKUP_SCRIPT)
-        generation, entry, *counts = _lookup_script(
+        generation, entry, version, *counts = _lookup_script(
             keys=[
                 _generation_key(user_id, cache),
                 _entry_key(sign_in_id, cache),
                 cache.make_key(_SEQUENCE_KEY),
+                key_set.version_key(),
                 *(counter.key for counter in counters),
             ],
             # The generation outlives the entries tagged with it; if it expires first, the
             # next one is new and those entries are merely missed.
-            args=[2 * settings.SIGN_IN_CACHE_SECONDS, 0, 0, *(c.ttl for c in counters)],
+            args=[2 * settings.SIGN_IN_CACHE_SECONDS, 0, 0, 0, *(c.ttl for c in counters)],
             client=client,
         )
     except RedisError as exc:
@@ -184,15 +192,16 @@ def lookup(
         return _NOTHING
     # Redis answers: time to apply changes it missed? Then this entry may predate one.
     if _pending_check.due() and user_id in pending_invalidate():
-        return Lookup(counts=counts)
+        return Lookup(counts=counts, key_set_version=version)
     if generation == _BUSY:
-        return Lookup(counts=counts)
+        return Lookup(counts=counts, key_set_version=version)
     if entry:
         tag, _, payload = entry.partition(b"|")
         if tag == generation:
             # Our own entries, written below; Django's Redis cache pickles the same way.
-            return Lookup(values=pickle.loads(payload), counts=counts)  # noqa: S301
-    return Lookup(generation=generation, counts=counts)
+            values = pickle.loads(payload)  # noqa: S301
+            return Lookup(values=values, counts=counts, key_set_version=version)
+    return Lookup(generation=generation, counts=counts, key_set_version=version)
 
 
 def store(*, sign_in_id: uuid.UUID, generation: bytes, values: tuple[Any, ...]) -> None:

@@ -9,11 +9,20 @@ interval, with no restart; the process that makes it sees it at once (``invalida
 
 A new ``KeySet`` object is made whenever what it holds changes, so a cache keyed by the key
 set (``signin.authentication``'s verified tokens) never answers from a withdrawn key.
+
+**At once everywhere, on Redis**: a flow that changes the keys (``keys_changed``) also
+writes a new random **version** to Redis after its commit. An authenticated request reads
+that version in the Redis call it makes anyway (``signin.sign_in_cache.lookup``), and the
+service endpoints read it before verifying; a process that sees a version it has not seen
+reads the keys again before it answers (``KeySetCache.version_seen``), so a withdrawn key's
+tokens are refused by every instance from the first request after the command. Without
+Redis (the embedded default), or if Redis missed the version, the interval still bounds it.
 """
 
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,11 +30,14 @@ from typing import Any
 
 import jwt
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config.cache import redis_client, uses_redis
 from signing_keys import crypto
 from signing_keys.models import PUBLISHED_STATES, KeyState, SigningKey
 
@@ -125,6 +137,7 @@ class KeySetCache:
         self._lock = threading.Lock()
         self._key_set: KeySet | None = None
         self._next_check = float("-inf")
+        self._version: bytes | None = None  # the last shared version this process saw
 
     def current(self) -> KeySet:
         """The key set; from memory until the interval has passed since the last read."""
@@ -136,6 +149,16 @@ class KeySetCache:
     def invalidate(self) -> None:
         """Read the keys again on the next use (this process changed them)."""
         self._next_check = float("-inf")
+
+    def version_seen(self, version: bytes | None) -> bool:
+        """The shared version, as a request just read it from Redis (None: not read). True
+        if it is not the one this process saw last: the keys are then read again at their
+        next use, so the caller verifies its token again."""
+        if version is None or version == self._version:
+            return False
+        self._version = version
+        self.invalidate()
+        return True
 
     def _refresh(self) -> KeySet:
         with self._lock:
@@ -221,6 +244,50 @@ def key_create(algorithm: str, state: str, *, via: str, **dates: datetime) -> Si
 
 
 key_sets = KeySetCache(refresh_seconds=lambda: settings.SIGNING_KEYS_REFRESH_SECONDS)
+
+_VERSION_KEY = "signing-keys:version"
+
+
+def version_key() -> str:
+    """The Redis key of the shared version (``signin.sign_in_cache`` reads it too)."""
+    return caches["default"].make_key(_VERSION_KEY)
+
+
+def version_read() -> bytes | None:
+    """The shared version, for a path that makes no other Redis call (the service endpoints,
+    the JWKS); None without Redis or when it does not answer."""
+    if not uses_redis():
+        return None
+    client = redis_client()
+    try:
+        version = client.get(version_key()) if client is not None else None
+    except RedisError as exc:
+        logger.warning("signing keys' version unread: %s", exc)
+        return None
+    return version if isinstance(version, bytes) else None
+
+
+def keys_changed() -> None:
+    """Called by a flow that changed the keys, inside its transaction: this process reads
+    them again at once and after the commit, and every other one at its next request that
+    reads the version (a new random one, written after the commit: a process that reads it
+    reads the committed keys), else within the interval."""
+    key_sets.invalidate()
+
+    def announce() -> None:
+        key_sets.invalidate()
+        client = redis_client() if uses_redis() else None
+        if client is None:
+            return
+        try:
+            # Random, not a counter: a Redis that lost its data never repeats one.
+            client.set(version_key(), uuid.uuid4().hex)
+        except RedisError as exc:
+            logger.warning(
+                "signing keys' version not announced (seen within the interval): %s", exc
+            )
+
+    transaction.on_commit(announce)
 
 
 def current() -> KeySet:

@@ -1,8 +1,8 @@
 """Rotation, withdrawal, purge and re-encryption of the signing keys (``manage.py
 signing_keys``). Each writes in one transaction, with its audit event (``signing_key.*``:
 kids and algorithms, never private material; ``via`` "command" from ``manage.py``), and
-makes this process read the keys again at once; every other process sees the change
-within ``SIGNING_KEYS_REFRESH_SECONDS``."""
+announces the change (``key_set.keys_changed``): this process reads the keys again at once,
+every other one at its next request on Redis, else within ``SIGNING_KEYS_REFRESH_SECONDS``."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +15,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from core.errors import ServiceError
 from signing_keys import crypto
-from signing_keys.key_set import key_create, key_sets, keys_ensure
+from signing_keys.key_set import key_create, keys_changed, keys_ensure
 from signing_keys.models import KeyState, SigningKey
 
 
@@ -39,9 +39,10 @@ def retirement_delay() -> timedelta:
     return settings.ACCESS_TOKEN_LIFETIME + timedelta(seconds=settings.SIMPLE_JWT["LEEWAY"])
 
 
+@transaction.atomic
 def keys_ensure_now(*, algorithm: str | None = None, via: str = "command") -> None:
     keys_ensure(algorithm=algorithm, via=via)
-    key_sets.invalidate()
+    keys_changed()
 
 
 @transaction.atomic
@@ -99,8 +100,7 @@ def key_rotate(
             "forced": force,
         },
     )
-    key_sets.invalidate()
-    transaction.on_commit(key_sets.invalidate)
+    keys_changed()
     return Rotation(
         activated=upcoming.kid, retired=active.kid if active else None, published=new.kid
     )
@@ -108,9 +108,9 @@ def key_rotate(
 
 @transaction.atomic
 def key_withdraw(*, kid: str, now: datetime | None = None, via: str = "command") -> SigningKey:
-    """Stop publishing a key and refuse its tokens from now on (this process at once, every
-    other within the refresh interval), and forget its private half. A withdrawn signing
-    key is replaced at once by the next key, and a new next key is made."""
+    """Stop publishing a key and refuse its tokens from now on (every process at its next
+    request on Redis, else within the refresh interval), and forget its private half. A
+    withdrawn signing key is replaced at once by the next key, and a new next key is made."""
     now = now or timezone.now()
     try:
         key = SigningKey.objects.select_for_update().get(kid=kid)
@@ -126,9 +126,7 @@ def key_withdraw(*, kid: str, now: datetime | None = None, via: str = "command")
         detail={"via": via, "kid": key.kid, "alg": key.algorithm, "previousState": previous_state},
     )
     keys_ensure(via=via)
-    # At once in this process (and again once committed, for a reader in between).
-    key_sets.invalidate()
-    transaction.on_commit(key_sets.invalidate)
+    keys_changed()
     return key
 
 
@@ -147,7 +145,7 @@ def keys_purge(*, now: datetime | None = None, via: str = "command") -> list[str
             detail={"via": via, "kid": kid, "alg": algorithm},
         )
     SigningKey.objects.filter(kid__in=[kid for kid, _ in purged]).delete()
-    key_sets.invalidate()
+    keys_changed()
     return [kid for kid, _ in purged]
 
 

@@ -1,5 +1,7 @@
 """``GET /.well-known/jwks.json``: the published public keys (RFC 7517)."""
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -64,7 +66,12 @@ class JwksApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        keys = {"keys": []} if settings.JWT_ALGORITHM == "HS256" else key_set.current().jwks()
+        if settings.JWT_ALGORITHM == "HS256":
+            keys: dict[str, list[dict[str, Any]]] = {"keys": []}
+        else:
+            # A key withdrawn elsewhere leaves the set at once, on Redis.
+            key_set.key_sets.version_seen(key_set.version_read())
+            keys = key_set.current().jwks()
         response = Response(keys)
         response["Cache-Control"] = f"public, max-age={settings.JWKS_MAX_AGE_SECONDS}"
         return response

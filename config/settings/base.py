@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_optional, env_str
 from config.keys import require_strong_key
 from config.settings import environment
+from config.settings import oauth as _oauth_section
 from config.settings.reliability import POSTGRES_OPTIONS, REDIS_OPTIONS
 
 # --- Environment ---------------------------------------------------------------------------
@@ -220,7 +221,9 @@ SIMPLE_JWT: dict[str, Any] = {
     "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": _JWT_SIGNING_KEY,
-    "ISSUER": env_str("JWT_ISSUER", "launchpad-auth"),
+    # RFC 8414 wants the issuer to be the service's https URL: PUBLIC_BASE_URL when set.
+    # Changing it refuses the tokens issued before (their iss): set JWT_ISSUER to keep one.
+    "ISSUER": env_str("JWT_ISSUER", _oauth_section.PUBLIC_BASE_URL or "launchpad-auth"),
     "AUDIENCE": env_str("JWT_AUDIENCE", "launchpad-api"),
     "LEEWAY": 0,
     "AUTH_HEADER_TYPES": ("Bearer",),

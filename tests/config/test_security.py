@@ -23,6 +23,8 @@ _CLEARED = (
     "ALLOWED_HOSTS",
     "SIGNING_KEYS_SECRET",
     "JWT_ALGORITHM",
+    "PUBLIC_BASE_URL",
+    "JWT_ISSUER",
 )
 
 
@@ -41,6 +43,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "auth.example.com",
     "SIGN_IN_SITE": "auth.example.com",
     "SIGN_IN_DOMAINS": "auth.example.com",
+    "PUBLIC_BASE_URL": "https://auth.example.com",
 }
 
 
@@ -48,6 +51,13 @@ def test_check_deploy_is_clean_with_production_settings():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_of_an_issuer_that_is_no_https_url():
+    production = {k: v for k, v in PRODUCTION.items() if k != "PUBLIC_BASE_URL"}
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **production)
+    assert result.returncode != 0
+    assert "oauth.W001" in result.stdout + result.stderr
 
 
 def test_production_settings_values():

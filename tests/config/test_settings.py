@@ -16,7 +16,8 @@ _PROBE = (
     "'conn_max_age': settings.DATABASES['default'].get('CONN_MAX_AGE'),"
     "'origins': settings.CORS_ALLOWED_ORIGINS, 'domains': settings.SIGN_IN_DOMAINS,"
     "'window': settings.SIGN_IN_WINDOW.total_seconds(),"
-    "'access': settings.ACCESS_TOKEN_LIFETIME.total_seconds()}))"
+    "'access': settings.ACCESS_TOKEN_LIFETIME.total_seconds(),"
+    "'issuer': settings.SIMPLE_JWT['ISSUER']}))"
 )
 _VARIABLES = (
     "DJANGO_ENV",
@@ -34,6 +35,8 @@ _VARIABLES = (
     "TRUSTED_PROXY_COUNT",
     "JWT_ALGORITHM",
     "SIGNING_KEYS_SECRET",
+    "PUBLIC_BASE_URL",
+    "JWT_ISSUER",
 )
 # What a production start needs besides the key under test.
 _PRODUCTION = {
@@ -69,6 +72,23 @@ def test_nothing_set_is_sqlite_with_database_cache():
     assert values["domains"] == ["pump.fun"]
     assert values["window"] == 300
     assert values["access"] == 900
+    assert values["issuer"] == "launchpad-auth"
+
+
+@pytest.mark.parametrize(
+    ("env", "issuer"),
+    [
+        ({"PUBLIC_BASE_URL": "https://auth.example.com/"}, "https://auth.example.com"),
+        (
+            {"PUBLIC_BASE_URL": "https://auth.example.com", "JWT_ISSUER": "launchpad-auth"},
+            "launchpad-auth",
+        ),
+    ],
+)
+def test_the_issuer_is_the_public_url_unless_set(env, issuer):
+    result = _settings_with(**env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["issuer"] == issuer
 
 
 def test_urls_select_postgres_and_redis():

@@ -296,3 +296,19 @@ def test_wrong_client_credentials_count_per_address_up_to_429(db, settings):
         assert response.status_code == 401
         assert response["x-ratelimit-remaining"] == str(remaining)
     assert _form(guesser, "/oauth/introspect", {"token": "x"}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("issuer", "warned"),
+    [
+        ("launchpad-auth", True),
+        ("http://auth.example.com", True),
+        ("https://auth.example.com?x=1", True),
+        ("https://auth.example.com", False),
+    ],
+)
+def test_the_deploy_check_wants_an_https_issuer(settings, issuer, warned):
+    from oauth.checks import issuer_is_an_https_url
+
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "ISSUER": issuer}
+    assert [m.id for m in issuer_is_an_https_url()] == (["oauth.W001"] if warned else [])
