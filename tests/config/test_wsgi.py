@@ -21,3 +21,14 @@ def test_loading_the_application_imports_what_the_first_requests_would():
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_loading_the_application_compiles_the_user_agent_rules():
+    """ua-parser's default parser is made on first use (its rules loaded and compiled):
+    the preloading master makes it, so no worker's first session list does."""
+    code = "import config.wsgi, ua_parser; print('parser' in vars(ua_parser))"
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True"
