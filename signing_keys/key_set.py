@@ -19,6 +19,7 @@ tokens are refused by every instance from the first request after the command. W
 Redis (the embedded default), or if Redis missed the version, the interval still bounds it.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -248,6 +249,7 @@ key_sets = KeySetCache(refresh_seconds=lambda: settings.SIGNING_KEYS_REFRESH_SEC
 _VERSION_KEY = "signing-keys:version"
 
 
+@functools.cache  # the cache's key prefix and version are settings: read once
 def version_key() -> str:
     """The Redis key of the shared version (``signin.sign_in_cache`` reads it too)."""
     return caches["default"].make_key(_VERSION_KEY)
