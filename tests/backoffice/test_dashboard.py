@@ -53,7 +53,7 @@ def test_the_index_shows_four_charts_with_tables_and_no_inline_style_or_script(
     content = response.content.decode()
     for chart in ("sign-ins", "new-accounts", "refusals", "countries"):
         assert f'id="chart-{chart}"' in content
-    assert content.count("<svg class=\"backoffice-chart-svg") == 4
+    assert content.count('<svg class="backoffice-chart-svg') == 4
     assert content.count("<summary>Figures</summary>") == 4
     assert "Sign-ins per hour, last 7 days" in content
     assert re.search(r"<title>[^<]*: 1 sign-ins</title>", content)
