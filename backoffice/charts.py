@@ -16,6 +16,7 @@ ROW_HEIGHT = 22
 # Room for the value axis' labels (left), the time axis' labels (bottom), and the
 # category labels of a horizontal chart.
 LEFT, BOTTOM, TOP, LABELS = 44, 22, 8, 120
+AXIS_LABEL_ROOM = 48  # the width of a time axis label ("Thu 03", "29 Nov")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,16 @@ def column_chart(
             )
         )
         if axis_label:
-            ticks.append(Tick(x=round(x, 2), y=height - 6, label=axis_label, anchor="start"))
+            # A label too near the right edge ends at it rather than running off.
+            near_edge = x > width - AXIS_LABEL_ROOM
+            ticks.append(
+                Tick(
+                    x=width if near_edge else round(x, 2),
+                    y=height - 6,
+                    label=axis_label,
+                    anchor="end" if near_edge else "start",
+                )
+            )
     gridlines = [round(TOP + plot_height * (1 - share), 2) for share in (0, 0.5, 1)]
     ticks += [
         Tick(x=LEFT - 6, y=round(y + 4, 2), label=f"{value:g}")
