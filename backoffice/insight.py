@@ -9,6 +9,8 @@ kept in the cache and only the periods still open are counted on each view: noth
 written on the sign-in path for the dashboard's sake.
 """
 
+import contextlib
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,11 +23,14 @@ from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Trunc
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from signin import exceptions as signin_errors
 from signin.models import SignIn
+
+logger = logging.getLogger(__name__)
 
 Unit = Literal["hour", "day"]
 
@@ -189,7 +194,11 @@ def _periods(
         start: f"{_CACHE_PREFIX}:{name}:{tz}:{start.timestamp():.0f}" for start, _ in spans
     }
     closed = [start for start, end in spans if end <= now - SETTLE]
-    cached: dict[str, dict[str, int]] = cache.get_many([cache_keys[start] for start in closed])
+    try:
+        cached: dict[str, dict[str, int]] = cache.get_many([cache_keys[start] for start in closed])
+    except RedisError:  # the dashboard still shows, counting every period
+        logger.warning("insight cache unavailable; counting %s without it", name)
+        cached = {}
     counts = {start: cached[cache_keys[start]] for start in closed if cache_keys[start] in cached}
     missing = [(start, end) for start, end in spans if start not in counts]
     if missing:
@@ -204,10 +213,11 @@ def _periods(
         )
         for start, _ in missing:
             counts[start] = counted.get(start, {})
-        cache.set_many(
-            {cache_keys[start]: counts[start] for start, _ in missing if start in closed},
-            timeout=int((spans[-1][1] - spans[0][0]).total_seconds()) + 86400,
-        )
+        with contextlib.suppress(RedisError):
+            cache.set_many(
+                {cache_keys[start]: counts[start] for start, _ in missing if start in closed},
+                timeout=int((spans[-1][1] - spans[0][0]).total_seconds()) + 86400,
+            )
     return [Period(start=start, end=end, counts=counts[start]) for start, end in spans]
 
 

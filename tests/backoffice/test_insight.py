@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from redis.exceptions import RedisError
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
@@ -188,3 +189,15 @@ def test_real_refused_sign_ins_are_counted_under_their_labels(settings):
         insight.OTHER: 0,
     }
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).count() == 6
+
+
+def test_without_the_cache_every_period_is_counted(monkeypatch):
+    _sign_in_at(datetime(2026, 3, 10, 12, 10, tzinfo=UTC))
+
+    def unavailable(*args, **kwargs):
+        raise RedisError("down")
+
+    monkeypatch.setattr(cache, "get_many", unavailable)
+    monkeypatch.setattr(cache, "set_many", unavailable)
+    hours = insight.sign_ins_per_hour(now=NOW, tz=UTC)
+    assert [period.total for period in hours[-3:]] == [1, 0, 0]
