@@ -90,11 +90,6 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return None
 
 
-def moderation_allowed(request: HttpRequest, permission: str, user: User) -> bool:
-    """Whether the staff member may do this to the account (the flows check it again)."""
-    return request.user.has_perm(permission, user)
-
-
 # The account's page lists this many of its latest audit events; its audit trail has all.
 RECENT_EVENTS = 20
 
@@ -432,7 +427,8 @@ class UserAdmin(admin.ModelAdmin):
                     ]
                 ),
                 "audit_trail_url": _changelist_url(AuditEvent, subject_uuid=user.pk),
-                "may_revoke": moderation_allowed(request, REVOKE_SESSIONS_PERMISSION, user),
+                # The buttons' rule; the flow checks it again on the POST.
+                "may_revoke": request.user.has_perm(REVOKE_SESSIONS_PERMISSION, user),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -519,7 +515,8 @@ class UserAdmin(admin.ModelAdmin):
         if not request.user.has_perm(BAN_PERMISSION if ban else REVOKE_SESSIONS_PERMISSION):
             raise PermissionDenied
         if data["ip_address"]:
-            since = timezone.now() - timedelta(hours=data["hours"] or 24)
+            hours = data["hours"] or suspicious.Thresholds().hours
+            since = timezone.now() - timedelta(hours=hours)
             users = suspicious.accounts_created_from(ip_address=data["ip_address"], since=since)
         else:
             users = list(User.objects.filter(pk=data["user"]))
