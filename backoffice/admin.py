@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -489,6 +490,7 @@ class UserAdmin(admin.ModelAdmin):
             "may_revoke": request.user.has_perm(REVOKE_SESSIONS_PERMISSION),
             "audit_url": _changelist_url(AuditEvent),
             "sign_ins_url": _changelist_url(SignIn),
+            "session_lifetime_hours": int(settings.SESSION_LIFETIME.total_seconds() // 3600),
         }
         return TemplateResponse(request, "admin/accounts/user/suspicious.html", context)
 

@@ -23,10 +23,10 @@ from signin.models import SignIn
 class Thresholds:
     """What counts as suspicious; the page's defaults, changed by its query parameters."""
 
-    hours: int = 24  # how far back new accounts and refused proofs are counted
+    hours: int = 24  # how far back new accounts, refused proofs and new sessions are counted
     new_accounts: int = 10  # accounts created from one client address
     refused_proofs: int = 20  # refused proofs naming one wallet
-    live_sessions: int = 10  # live sessions of one account
+    live_sessions: int = 10  # sessions one account opened in the window and still holds
     limit: int = 50  # rows per list
 
 
@@ -76,7 +76,7 @@ def suspicious_activity(
             since=since, at_least=thresholds.refused_proofs, limit=thresholds.limit
         ),
         accounts=accounts_with_live_sessions(
-            now=now, at_least=thresholds.live_sessions, limit=thresholds.limit
+            since=since, now=now, at_least=thresholds.live_sessions, limit=thresholds.limit
         ),
     )
 
@@ -137,21 +137,36 @@ def wallets_refused(*, since: datetime, at_least: int, limit: int) -> list[Walle
 
 
 def accounts_with_live_sessions(
-    *, now: datetime, at_least: int, limit: int
+    *, since: datetime, now: datetime, at_least: int, limit: int
 ) -> list[SessionHoarder]:
-    """Accounts with at least ``at_least`` live sessions (not revoked, not ended), most
-    first."""
+    """Accounts that opened at least ``at_least`` sessions since ``since`` that are still
+    live (not revoked, not ended), most first, with all their live sessions counted.
+
+    Only sessions opened since ``since`` are looked at for the threshold: they lie together
+    in the time index (``signin_created_country_idx``), where counting every live session
+    of every account would read them all (about 2 s at two million). With ``since`` one
+    session lifetime back, every live session counts.
+    """
     rows = list(
-        SignIn.objects.filter(revoked_at=None, expires_at__gt=now)
+        SignIn.objects.filter(created_at__gte=since, revoked_at=None, expires_at__gt=now)
+        .order_by()
+        .values("user_id")
+        .annotate(opened=Count("*"))
+        .filter(opened__gte=at_least)
+        .order_by("-opened", "user_id")[:limit]
+    )
+    ids = [row["user_id"] for row in rows]
+    users = User.objects.in_bulk(ids)
+    live = dict(
+        SignIn.objects.filter(user_id__in=ids, revoked_at=None, expires_at__gt=now)
         .order_by()
         .values("user_id")
         .annotate(live=Count("*"))
-        .filter(live__gte=at_least)
-        .order_by("-live", "user_id")[:limit]
+        .values_list("user_id", "live")
     )
-    users = User.objects.in_bulk([row["user_id"] for row in rows])
-    return [
-        SessionHoarder(user=users[row["user_id"]], live_sessions=row["live"])
-        for row in rows
-        if row["user_id"] in users
+    hoarders = [
+        SessionHoarder(user=users[user_id], live_sessions=live.get(user_id, 0))
+        for user_id in ids
+        if user_id in users
     ]
+    return sorted(hoarders, key=lambda row: -row.live_sessions)

@@ -99,13 +99,23 @@ def test_wallets_with_many_refused_proofs_and_their_accounts():
 
 
 def test_accounts_with_many_live_sessions_count_only_live_ones():
-    hoarder, other = (user_create_for_wallet(address=Wallet().address) for _ in range(2))
+    hoarder, other, patient = (user_create_for_wallet(address=Wallet().address) for _ in range(3))
+    now = timezone.now()
     _live_sessions(hoarder, 3)
+    _live_sessions(hoarder, 2, created_at=now - timedelta(days=3))  # live, opened before
     _live_sessions(other, 2)
-    _live_sessions(other, 3, revoked_at=timezone.now())
-    _live_sessions(other, 3, expires_at=timezone.now() - timedelta(seconds=1))
-    rows = suspicious.accounts_with_live_sessions(now=timezone.now(), at_least=3, limit=10)
-    assert [(row.user, row.live_sessions) for row in rows] == [(hoarder, 3)]
+    _live_sessions(other, 3, revoked_at=now)
+    _live_sessions(other, 3, expires_at=now - timedelta(seconds=1))
+    _live_sessions(patient, 3, created_at=now - timedelta(days=3))
+    rows = suspicious.accounts_with_live_sessions(
+        since=now - timedelta(hours=24), now=now, at_least=3, limit=10
+    )
+    assert [(row.user, row.live_sessions) for row in rows] == [(hoarder, 5)]
+    # A window as long as a session's life sees every live session.
+    rows = suspicious.accounts_with_live_sessions(
+        since=now - timedelta(days=30), now=now, at_least=3, limit=10
+    )
+    assert [(row.user, row.live_sessions) for row in rows] == [(hoarder, 5), (patient, 3)]
 
 
 def _staff(role=Role.ADMIN) -> Client:
