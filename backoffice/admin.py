@@ -102,7 +102,7 @@ class SuspiciousThresholdsForm(forms.Form):
     hours = forms.IntegerField(min_value=1, max_value=24 * 31, label="in the last hours")
     new_accounts = forms.IntegerField(min_value=1, label="accounts from one address")
     refused_proofs = forms.IntegerField(min_value=1, label="refused proofs of one wallet")
-    live_sessions = forms.IntegerField(min_value=1, label="live sessions of one account")
+    live_sessions = forms.IntegerField(min_value=1, label="sessions opened by one account")
 
     def __init__(self, data: Any = None) -> None:
         defaults = suspicious.Thresholds()
