@@ -231,7 +231,10 @@ def _count(
     until: datetime,
     tz: tzinfo,
 ) -> dict[datetime, dict[str, int]]:
-    """One grouped query: rows with ``since <= field < until`` counted by period and key."""
+    """One grouped query: rows with ``since <= field < until`` counted by period and key.
+
+    Periods are truncated local times, so in the hour repeated when clocks go back, both
+    hours' rows are counted in the first and the second shows none."""
     rows = (
         queryset.filter(**{f"{field}__gte": since, f"{field}__lt": until})
         .annotate(period=Trunc(field, unit, tzinfo=tz))
