@@ -7,25 +7,32 @@ share one set of rules and one audit trail. Plain admins look, ban, unban and re
 sessions and unlink wallets; only super-admins edit accounts and roles.
 """
 
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from accounts.models import User, Wallet
 from accounts.profile_values import PROFILE_IMAGE_MAX_LENGTH, bio_problem, profile_image_problem
 from accounts.usernames import username_problem
 from audit.models import AuditAction, AuditEvent
 from audit.services import admin_actor, admin_origin, audit_record_request
-from backoffice import moderation
+from backoffice import moderation, suspicious
 from core.admin import ReadOnlyAdmin
 from core.errors import ServiceError
 from permissions.rules import (
@@ -33,6 +40,7 @@ from permissions.rules import (
     REVOKE_SESSIONS_PERMISSION,
     UNLINK_WALLET_PERMISSION,
 )
+from signin import selectors as signin_selectors
 from signin.devices import device_name
 from signin.models import SignIn
 
@@ -74,6 +82,50 @@ def _run_per_user(
         modeladmin.message_user(request, f"{done}: {succeeded} {noun}.", messages.SUCCESS)
     for refusal in refused:
         modeladmin.message_user(request, refusal, messages.ERROR)
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+# The account's page lists this many of its latest audit events; its audit trail has all.
+RECENT_EVENTS = 20
+
+
+class SuspiciousThresholdsForm(forms.Form):
+    """The suspicious-activity page's query string; a bad value shows an error and the
+    default is used."""
+
+    hours = forms.IntegerField(min_value=1, max_value=24 * 31, label="in the last hours")
+    new_accounts = forms.IntegerField(min_value=1, label="accounts from one address")
+    refused_proofs = forms.IntegerField(min_value=1, label="refused proofs of one wallet")
+    live_sessions = forms.IntegerField(min_value=1, label="sessions opened by one account")
+
+    def __init__(self, data: Any = None) -> None:
+        defaults = suspicious.Thresholds()
+        initial = {name: getattr(defaults, name) for name in self.base_fields}
+        super().__init__({**initial, **data.dict()} if data is not None else None, initial=initial)
+
+    def thresholds(self) -> suspicious.Thresholds:
+        if self.is_bound and self.is_valid():
+            return suspicious.Thresholds(**self.cleaned_data)
+        return suspicious.Thresholds()
+
+
+class SuspiciousModerationForm(forms.Form):
+    action = forms.ChoiceField(choices=[("ban", "ban"), ("revoke", "revoke")])
+    user = forms.UUIDField(required=False)
+    ip_address = forms.GenericIPAddressField(required=False)
+    hours = forms.IntegerField(required=False, min_value=1, max_value=24 * 31)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if bool(cleaned.get("user")) == bool(cleaned.get("ip_address")):
+            raise ValidationError("Name one account or one client address.")
+        return cleaned
 
 
 # --- Users -----------------------------------------------------------------------------------
@@ -199,27 +251,6 @@ class WalletInline(ReadOnlyInline):
         return format_html('<a href="{}">Unlink…</a>', _changelist_url(Wallet, q=obj.address))
 
 
-class SignInInline(ReadOnlyInline):
-    model = SignIn
-    verbose_name = "live sign-in"
-    verbose_name_plural = "live sign-ins"
-    fields = readonly_fields = (
-        "wallet",
-        "created_at",
-        "last_used_at",
-        "ip_address",
-        "country",
-        "device",
-    )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).filter(revoked_at__isnull=True)
-
-    @admin.display(description="device")
-    def device(self, obj: SignIn) -> str:
-        return device_name(obj.user_agent)
-
-
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
@@ -232,7 +263,7 @@ class UserAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     actions = ["ban_users", "unban_users", "revoke_all_sessions"]
-    inlines = [WalletInline, SignInInline]
+    inlines = [WalletInline]
     readonly_fields = [
         "id",
         "address",
@@ -354,6 +385,169 @@ class UserAdmin(admin.ModelAdmin):
             ),
             "Revoked every session",
         )
+
+    # --- The account's page: sessions to revoke, recent audit events -------------------------
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "suspicious/",
+                view(self.suspicious_view),
+                name="accounts_user_suspicious",
+            ),
+            path(
+                "suspicious/moderate/",
+                view(require_POST(self.suspicious_moderate_view)),
+                name="accounts_user_suspicious_moderate",
+            ),
+            path(
+                "<uuid:object_id>/sessions/revoke/",
+                view(require_POST(self.sessions_revoke_view)),
+                name="accounts_user_sessions_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The account's page, with its live sessions (each revocable, or all at once) and
+        its latest audit events below the form."""
+        user = self.get_object(request, object_id)
+        if user is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "live_sessions": signin_selectors.sessions_live(user=user, current_sign_in_id=None),
+                "recent_events": list(
+                    AuditEvent.objects.filter(subject_uuid=user.pk).select_related("actor")[
+                        :RECENT_EVENTS
+                    ]
+                ),
+                "audit_trail_url": _changelist_url(AuditEvent, subject_uuid=user.pk),
+                # The buttons' rule; the flow checks it again on the POST.
+                "may_revoke": request.user.has_perm(REVOKE_SESSIONS_PERMISSION, user),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def sessions_revoke_view(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        """POST ``sign_in=<id>`` revokes that session of the account, ``sign_in=all`` all
+        of them, through the staff flows (audited, checked against the roles)."""
+        user = get_object_or_404(User, pk=object_id)
+        if not request.user.has_perm(REVOKE_SESSIONS_PERMISSION):
+            raise PermissionDenied
+        choice = request.POST.get("sign_in", "")
+        if choice == "all":
+            _run_per_user(
+                self,
+                request,
+                [user],
+                lambda target: moderation.sign_ins_revoke_all(
+                    actor=_actor(request), user=target, origin=_origin(request)
+                ),
+                "Revoked every session",
+            )
+        else:
+            sign_in_id = _uuid_or_none(choice)
+            sign_in = (
+                SignIn.objects.filter(user=user, pk=sign_in_id).first() if sign_in_id else None
+            )
+            if sign_in is None:
+                self.message_user(request, "No such session of this account.", messages.ERROR)
+            else:
+                _run_per_user(
+                    self,
+                    request,
+                    [sign_in],
+                    lambda target: moderation.sign_in_revoke(
+                        actor=_actor(request), sign_in=target, origin=_origin(request)
+                    ),
+                    "Revoked",
+                    noun="session(s)",
+                )
+        return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+
+    # --- Suspicious activity -------------------------------------------------------------------
+    def suspicious_view(self, request: HttpRequest) -> HttpResponse:
+        """Client addresses creating many accounts, wallets with many refused proofs,
+        accounts with many live sessions; thresholds from the query string."""
+        if not request.user.has_perm("accounts.view_user"):
+            raise PermissionDenied
+        form = SuspiciousThresholdsForm(request.GET or None)
+        thresholds = form.thresholds()
+        activity = suspicious.suspicious_activity(thresholds=thresholds)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Suspicious activity",
+            "form": form,
+            "activity": activity,
+            "query": request.GET.urlencode(),
+            "may_ban": request.user.has_perm(BAN_PERMISSION),
+            "may_revoke": request.user.has_perm(REVOKE_SESSIONS_PERMISSION),
+            "audit_url": _changelist_url(AuditEvent),
+            "sign_ins_url": _changelist_url(SignIn),
+            "session_lifetime_hours": int(settings.SESSION_LIFETIME.total_seconds() // 3600),
+        }
+        return TemplateResponse(request, "admin/accounts/user/suspicious.html", context)
+
+    def suspicious_moderate_view(self, request: HttpRequest) -> HttpResponse:
+        """POST from the suspicious-activity page: ban the account(s) or revoke their
+        sessions; one account (``user``) or every account created from a client address
+        (``ip_address``) in the last ``hours``."""
+        form = SuspiciousModerationForm(request.POST)
+        back = reverse("admin:accounts_user_suspicious")
+        if form.data.get("query"):
+            back += "?" + form.data["query"]
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                self.message_user(
+                    request,
+                    f"{field}: {' '.join(str(error) for error in errors)}".removeprefix(
+                        "__all__: "
+                    ),
+                    messages.ERROR,
+                )
+            return HttpResponseRedirect(back)
+        data = form.cleaned_data
+        ban = data["action"] == "ban"
+        if not request.user.has_perm(BAN_PERMISSION if ban else REVOKE_SESSIONS_PERMISSION):
+            raise PermissionDenied
+        if data["ip_address"]:
+            hours = data["hours"] or suspicious.Thresholds().hours
+            since = timezone.now() - timedelta(hours=hours)
+            users = suspicious.accounts_created_from(ip_address=data["ip_address"], since=since)
+        else:
+            users = list(User.objects.filter(pk=data["user"]))
+        if not users:
+            self.message_user(request, "No account to act on.", messages.WARNING)
+        elif ban:
+            _run_per_user(
+                self,
+                request,
+                users,
+                lambda user: moderation.user_ban(
+                    actor=_actor(request),
+                    user=user,
+                    reason="suspicious activity",
+                    origin=_origin(request),
+                ),
+                "Banned",
+            )
+        else:
+            _run_per_user(
+                self,
+                request,
+                users,
+                lambda user: moderation.sign_ins_revoke_all(
+                    actor=_actor(request), user=user, origin=_origin(request)
+                ),
+                "Revoked every session",
+            )
+        return HttpResponseRedirect(back)
 
 
 # --- Sessions (sign-ins) ---------------------------------------------------------------------

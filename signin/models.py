@@ -57,6 +57,9 @@ class SignIn(models.Model):
                 name="signin_revoked_feed_idx",
                 condition=models.Q(revoked_at__isnull=False),
             ),
+            # The back-office dashboard counts sign-ins per hour and country over the last
+            # week (backoffice.insight) from this index alone (an index-only scan).
+            models.Index(fields=["created_at", "country"], name="signin_created_country_idx"),
         ]
 
     def __str__(self) -> str:

@@ -263,3 +263,114 @@ def test_staff_unlink_a_wallet_in_the_browser_and_it_no_longer_signs_in_to_the_a
     unlinked = AuditEvent.objects.get(action=AuditAction.WALLET_UNLINKED)
     assert unlinked.actor is not None and unlinked.actor.username == "moderator"
     assert unlinked.detail == {"via": "admin", "address": linked.address, "revoked": 1}
+
+
+def _insight_data() -> None:
+    """A month of accounts, a week of sign-ins from several countries, refusals of each
+    kind, and the three kinds of suspicious activity, written as the flows write them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from audit.services import audit_record
+    from signin.models import SignIn
+    from signin.services import user_create_for_wallet
+
+    now = timezone.now()
+    countries = ["US", "US", "US", "DE", "DE", "GB", "FR", "BR", "IN", ""]
+    users = [
+        user_create_for_wallet(
+            address=Wallet().address, created_at=now - timedelta(days=index % 30, hours=index)
+        )
+        for index in range(60)
+    ]
+    sign_ins = [
+        SignIn(
+            user=users[index % len(users)],
+            created_at=now - timedelta(minutes=37 * index),
+            refresh_jti="e2e",
+            country=countries[index % len(countries)],
+            revoked_at=now,
+        )
+        for index in range(7 * 24 * 60 // 37)
+    ]
+    SignIn.objects.bulk_create(sign_ins)
+    reasons = ["Invalid signature"] * 5 + [
+        "Signature has already been used",
+        "Timestamp is outside the allowed window",
+        "Timestamp is outside the allowed window",
+        "Account is banned",
+        "Too many new accounts from this address; try again later",
+        "Message domain is not allowed",
+    ]
+    for index, reason in enumerate(reasons * 2):
+        audit_record(
+            action=AuditAction.SIGN_IN_FAILED,
+            ip_address=f"198.51.100.{index}",
+            detail={"reason": reason, "address": users[index].address},
+        )
+    # One client address creating accounts, one wallet named by many refused proofs, one
+    # account holding many live sessions.
+    for _ in range(12):
+        farmed = user_create_for_wallet(address=Wallet().address)
+        audit_record(
+            action=AuditAction.SIGN_IN_SUCCEEDED,
+            actor=farmed,
+            subject=farmed,
+            ip_address="203.0.113.7",
+            detail={"signInId": "e2e", "newAccount": True},
+        )
+    for index in range(25):
+        audit_record(
+            action=AuditAction.SIGN_IN_FAILED,
+            ip_address=f"192.0.2.{index % 5}",
+            detail={"reason": "Invalid signature", "address": users[1].address},
+        )
+    SignIn.objects.bulk_create(
+        SignIn(user=users[2], refresh_jti="e2e", country="US") for _ in range(11)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_sees_the_dashboard_charts_and_the_suspicious_activity_page(live_server, browser):
+    from django.core.cache import cache
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    cache.clear()  # closed periods are cached: another test's must not show here
+    User.objects.create_user(username="moderator", password=STAFF_PASSWORD, role=Role.ADMIN)
+    _insight_data()
+    # A real refused sign-in through the API, counted with the others.
+    wallet = Wallet()
+    tampered = wallet.login_body()
+    tampered["signature"] = Wallet().login_body()["signature"]
+    assert _api(live_server.url, "POST", "/auth/login", tampered)[0] == 401
+
+    _staff_signs_in(browser, live_server.url)
+    for chart in ("sign-ins", "new-accounts", "refusals", "countries"):
+        figure = browser.find_element(By.ID, f"chart-{chart}")
+        assert figure.find_elements(By.CSS_SELECTOR, "rect.backoffice-chart-bar")
+    refusals = browser.find_element(By.ID, "chart-refusals").text
+    assert "bad signature" in refusals and "jurisdiction" in refusals
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.set_window_size(1400, 1500)  # the four charts in one picture
+    assert browser.save_screenshot(str(ARTIFACTS / "dashboard.png"))
+    browser.set_window_size(1400, 1000)
+
+    browser.find_element(By.ID, "suspicious-link").click()
+    WebDriverWait(browser, 15).until(lambda driver: "suspicious" in driver.current_url)
+    addresses = browser.find_element(By.ID, "suspicious-addresses").text
+    assert "203.0.113.7" in addresses and "Ban these 12 accounts" in addresses
+    assert " 26 " in browser.find_element(By.ID, "suspicious-wallets").text  # 25 + 1 above
+    assert "11" in browser.find_element(By.ID, "suspicious-accounts").text
+    assert browser.save_screenshot(str(ARTIFACTS / "suspicious.png"))
+
+    # Bans the twelve accounts created from the one address, with the page's button.
+    browser.find_element(By.CSS_SELECTOR, "#suspicious-addresses button[value=ban]").click()
+    WebDriverWait(browser, 15).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, "ul.messagelist")
+    )
+    assert "Banned: 12 account(s)." in browser.find_element(By.CSS_SELECTOR, "ul.messagelist").text
+    bans = AuditEvent.objects.filter(action=AuditAction.USER_BANNED)
+    assert bans.count() == 12
+    assert set(bans.values_list("actor__username", flat=True)) == {"moderator"}
