@@ -1,0 +1,320 @@
+"""Webhook endpoints and deliveries: the staff flows and the worker's steps.
+
+Staff flows (the admin site and ``manage.py webhooks`` call them) take the ``actor`` (None:
+an operator's command) and an ``Origin``, and record their audit event in the change's
+transaction, as ``backoffice.moderation`` does. The worker's steps (``webhooks.tasks``)
+are ``events_fan_out`` (a delivery row per event and subscribed endpoint) and
+``deliveries_send_due`` (one attempt of every delivery that is due). The clock (``now``)
+and the DNS resolver are injected.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AuditAction
+from audit.services import COMMAND, Origin, audit_record
+from events.models import Event, EventType
+from webhooks.addresses import EndpointRefused, Resolver, system_resolve, target_resolve
+from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Endpoint
+from webhooks.sending import Message, Outcome, message_send
+from webhooks.signing_secrets import secret_decrypt, secret_encrypt, secret_generate
+
+# The waits after each failed attempt: ten attempts over about three days, then failed.
+RETRY_DELAYS = (
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+    timedelta(hours=14),
+    timedelta(hours=20),
+    timedelta(hours=20),
+)
+# A claimed delivery is due again after this, if its worker died before recording the
+# attempt (longer than an attempt can take).
+CLAIM_SECONDS = 60
+# The type of the message `webhooks test` sends (not an event: nothing is recorded).
+TEST_EVENT_TYPE = "webhook.test"
+
+
+@dataclass(frozen=True)
+class NewEndpoint:
+    endpoint: Endpoint
+    secret: str  # shown once; only its encryption is stored
+
+
+def _record(
+    *, action: str, actor: User | None, origin: Origin, endpoint: Endpoint, **detail: object
+) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+        detail={"via": origin.via, "endpointId": endpoint.pk, "url": endpoint.url, **detail},
+    )
+
+
+def event_types_clean(event_types: Iterable[str]) -> list[str]:
+    """The contract's types, each once; ``EndpointRefused`` names an unknown one."""
+    cleaned = sorted({value.strip() for value in event_types if value.strip()})
+    unknown = [value for value in cleaned if value not in EventType.values]
+    if unknown:
+        raise EndpointRefused(
+            f"Unknown event types {', '.join(unknown)}; known: {', '.join(EventType.values)}"
+        )
+    return cleaned
+
+
+@transaction.atomic
+def endpoint_create(
+    *,
+    actor: User | None,
+    url: str,
+    event_types: Iterable[str] = (),
+    description: str = "",
+    origin: Origin = COMMAND,
+    resolve: Resolver = system_resolve,
+) -> NewEndpoint:
+    """Register an endpoint with a new secret. The URL must pass the SSRF guard now (and
+    passes it again at every delivery); no event types means every type."""
+    target_resolve(url, resolve=resolve)
+    secret = secret_generate()
+    endpoint = Endpoint.objects.create(
+        url=url,
+        description=description.strip()[:200],
+        event_types=event_types_clean(event_types),
+        secret_encrypted=secret_encrypt(secret),
+    )
+    _record(
+        action=AuditAction.WEBHOOK_ENDPOINT_CREATED,
+        actor=actor,
+        origin=origin,
+        endpoint=endpoint,
+        eventTypes=endpoint.event_types,
+    )
+    return NewEndpoint(endpoint=endpoint, secret=secret)
+
+
+@transaction.atomic
+def endpoint_enabled_set(
+    *, actor: User | None, endpoint: Endpoint, enabled: bool, origin: Origin = COMMAND
+) -> bool:
+    """Disable an endpoint (no new deliveries; pending ones wait), or enable it, which also
+    closes its circuit (its waiting deliveries are sent again). False: nothing changed."""
+    endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if endpoint.enabled == enabled and (not enabled or endpoint.paused_at is None):
+        return False
+    endpoint.enabled = enabled
+    if enabled:
+        endpoint.paused_at = None
+        endpoint.consecutive_failures = 0
+    endpoint.save(update_fields=["enabled", "paused_at", "consecutive_failures"])
+    _record(
+        action=AuditAction.WEBHOOK_ENDPOINT_ENABLED
+        if enabled
+        else AuditAction.WEBHOOK_ENDPOINT_DISABLED,
+        actor=actor,
+        origin=origin,
+        endpoint=endpoint,
+    )
+    return True
+
+
+def endpoint_test(
+    *,
+    actor: User | None,
+    endpoint: Endpoint,
+    origin: Origin = COMMAND,
+    now: datetime | None = None,
+    resolve: Resolver = system_resolve,
+) -> Outcome:
+    """Send a signed ``webhook.test`` message now (not an event: no delivery is recorded)
+    and return what the endpoint answered; audited."""
+    now = now or timezone.now()
+    message = Message(
+        id=f"msg_test_{endpoint.pk}_{int(now.timestamp())}",
+        type=TEST_EVENT_TYPE,
+        timestamp=now,
+        data={},
+    )
+    outcome = message_send(
+        url=endpoint.url,
+        secret=secret_decrypt(endpoint.secret_encrypted),
+        message=message,
+        now=now,
+        resolve=resolve,
+    )
+    _record(
+        action=AuditAction.WEBHOOK_ENDPOINT_TESTED,
+        actor=actor,
+        origin=origin,
+        endpoint=endpoint,
+        statusCode=outcome.status_code,
+        error=outcome.error,
+    )
+    return outcome
+
+
+@transaction.atomic
+def delivery_replay(
+    *, actor: User | None, delivery: Delivery, origin: Origin = COMMAND, now: datetime | None = None
+) -> None:
+    """Send a delivery again from its first attempt, with the same ``webhook-id`` (the
+    receiver's deduplication sees the same message)."""
+    now = now or timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, delivered_at=None
+    )
+    _record(
+        action=AuditAction.WEBHOOK_EVENT_REPLAYED,
+        actor=actor,
+        origin=origin,
+        endpoint=delivery.endpoint,
+        eventId=delivery.event_id,
+        deliveryId=delivery.pk,
+    )
+
+
+# --- The worker's steps -----------------------------------------------------------------------
+def events_fan_out(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Give each event not yet dispatched a delivery per enabled endpoint that wants it, and
+    mark it dispatched, in one transaction per batch; returns the events dispatched.
+
+    Rows are locked (skipping those another worker holds, on PostgreSQL) so two workers
+    share the work; the unique (endpoint, event) pair keeps a delivery single either way.
+    """
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            events = list(
+                Event.objects.filter(dispatched_at__isnull=True)
+                .order_by("id")
+                .select_for_update(skip_locked=True)
+                .only("id", "type")[:batch]
+            )
+            if not events:
+                return done
+            endpoints = list(Endpoint.objects.filter(enabled=True))
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(endpoint=endpoint, event=event, next_attempt_at=now, created_at=now)
+                    for event in events
+                    for endpoint in endpoints
+                    if endpoint.wants(event.type)
+                ],
+                ignore_conflicts=True,
+            )
+            Event.objects.filter(pk__in=[event.pk for event in events]).update(dispatched_at=now)
+        done += len(events)
+
+
+def deliveries_due(*, now: datetime, limit: int) -> list[Delivery]:
+    """Pending deliveries whose time has come, of enabled endpoints with a closed circuit."""
+    return list(
+        Delivery.objects.filter(
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=now,
+            endpoint__enabled=True,
+            endpoint__paused_at__isnull=True,
+        )
+        .order_by("next_attempt_at", "id")
+        .only("id", "next_attempt_at")[:limit]
+    )
+
+
+def delivery_claim(*, delivery: Delivery, now: datetime) -> bool:
+    """Take a due delivery for one attempt: only the worker whose conditional update moves
+    its time forward sends it (on any database, without locks held over the request)."""
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery.pk,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=delivery.next_attempt_at,
+        ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+
+
+def delivery_attempt(
+    *, delivery_id: int, now: datetime | None = None, resolve: Resolver = system_resolve
+) -> Outcome:
+    """Send a claimed delivery once and record the attempt, its next time or its end, and
+    the endpoint's circuit."""
+    now = now or timezone.now()
+    delivery = Delivery.objects.select_related("endpoint", "event").get(pk=delivery_id)
+    endpoint, event = delivery.endpoint, delivery.event
+    outcome = message_send(
+        url=endpoint.url,
+        secret=secret_decrypt(endpoint.secret_encrypted),
+        message=Message(
+            id=event.message_id, type=event.type, timestamp=event.created_at, data=event.data
+        ),
+        now=now,
+        resolve=resolve,
+    )
+    attempts = delivery.attempts + 1
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            attempted_at=now,
+            status_code=outcome.status_code,
+            latency_ms=outcome.latency_ms,
+            succeeded=outcome.succeeded,
+            response_excerpt=outcome.response_excerpt,
+            error=outcome.error,
+        )
+        if outcome.succeeded:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.SUCCEEDED, attempts=attempts, delivered_at=now
+            )
+            Endpoint.objects.filter(pk=endpoint.pk, consecutive_failures__gt=0).update(
+                consecutive_failures=0
+            )
+        else:
+            _failure_record(delivery=delivery, attempts=attempts, now=now)
+    return outcome
+
+
+def _failure_record(*, delivery: Delivery, attempts: int, now: datetime) -> None:
+    if attempts > len(RETRY_DELAYS):
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, attempts=attempts, next_attempt_at=None
+        )
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            attempts=attempts, next_attempt_at=now + RETRY_DELAYS[attempts - 1]
+        )
+    Endpoint.objects.filter(pk=delivery.endpoint_id).update(
+        consecutive_failures=F("consecutive_failures") + 1
+    )
+    Endpoint.objects.filter(
+        pk=delivery.endpoint_id,
+        paused_at__isnull=True,
+        consecutive_failures__gte=settings.WEBHOOKS_CIRCUIT_FAILURES,
+    ).update(paused_at=now)
+
+
+def deliveries_send_due(
+    *,
+    clock: Callable[[], datetime] = timezone.now,
+    limit: int = 200,
+    resolve: Resolver = system_resolve,
+) -> int:
+    """Attempt every due delivery this worker claims (at most ``limit``); returns how many.
+    Each attempt is stamped with the clock's time when it is made."""
+    sent = 0
+    for delivery in deliveries_due(now=clock(), limit=limit):
+        now = clock()
+        if delivery_claim(delivery=delivery, now=now):
+            delivery_attempt(delivery_id=delivery.pk, now=now, resolve=resolve)
+            sent += 1
+    return sent
