@@ -150,7 +150,6 @@ def endpoint_test(
         url=endpoint.url,
         secret=secret_decrypt(endpoint.secret_encrypted),
         message=message,
-        now=now,
         resolve=resolve,
     )
     _record(
@@ -240,6 +239,9 @@ def delivery_claim(*, delivery: Delivery, now: datetime) -> bool:
             pk=delivery.pk,
             status=DeliveryStatus.PENDING,
             next_attempt_at=delivery.next_attempt_at,
+            # Checked again here: an earlier attempt of this run may have paused it.
+            endpoint__enabled=True,
+            endpoint__paused_at__isnull=True,
         ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
     )
 
@@ -258,7 +260,6 @@ def delivery_attempt(
         message=Message(
             id=event.message_id, type=event.type, timestamp=event.created_at, data=event.data
         ),
-        now=now,
         resolve=resolve,
     )
     attempts = delivery.attempts + 1
