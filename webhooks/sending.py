@@ -66,10 +66,16 @@ def signed_headers(*, secret: str, message_id: str, body: str, now: datetime) ->
     }
 
 
-@functools.cache
-def _tls() -> ssl.SSLContext:
-    # Built once per process: loading the CA bundle costs more than a local delivery.
-    return ssl.create_default_context()
+@functools.lru_cache(maxsize=64)
+def _client(host: str) -> httpx.Client:
+    """One client (connection pool) per endpoint host name, kept by the worker process:
+    a new client for each request costs more than a local delivery. Keyed by name, so a
+    pooled TLS connection is only reused for the name it was verified for."""
+    return httpx.Client(
+        follow_redirects=False,
+        trust_env=False,  # no proxy from the environment between the check and the peer
+        verify=ssl.create_default_context(),
+    )
 
 
 def message_send(
@@ -102,21 +108,14 @@ def message_send(
     request_url = httpx.URL(url).copy_with(host=target.address)
     limit = settings.WEBHOOKS_RESPONSE_BYTES
     try:
-        with (
-            httpx.Client(
-                timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
-                follow_redirects=False,
-                trust_env=False,  # no proxy from the environment between the check and the peer
-                verify=_tls(),
-            ) as client,
-            client.stream(
-                "POST",
-                request_url,
-                content=body.encode(),
-                headers=headers,
-                extensions={"sni_hostname": target.host},
-            ) as response,
-        ):
+        with _client(target.host).stream(
+            "POST",
+            request_url,
+            content=body.encode(),
+            headers=headers,
+            timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+            extensions={"sni_hostname": target.host},
+        ) as response:
             read = b""
             deadline = started + settings.WEBHOOKS_TIMEOUT_SECONDS
             for chunk in response.iter_raw():

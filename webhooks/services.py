@@ -4,11 +4,13 @@ Staff flows (the admin site and ``manage.py webhooks`` call them) take the ``act
 an operator's command) and an ``Origin``, and record their audit event in the change's
 transaction, as ``backoffice.moderation`` does. The worker's steps (``webhooks.tasks``)
 are ``events_fan_out`` (a delivery row per event and subscribed endpoint) and
-``deliveries_send_due`` (one attempt of every delivery that is due). The clock (``now``)
-and the DNS resolver are injected.
+``deliveries_send_due`` (one attempt of each delivery that is due, a batch at a time).
+The clock (``now``) and the DNS resolver are injected.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -231,30 +233,32 @@ def deliveries_due(*, now: datetime, limit: int) -> list[Delivery]:
     )
 
 
-def delivery_claim(*, delivery: Delivery, now: datetime) -> bool:
-    """Take a due delivery for one attempt: only the worker whose conditional update moves
-    its time forward sends it (on any database, without locks held over the request)."""
-    return bool(
-        Delivery.objects.filter(
-            pk=delivery.pk,
-            status=DeliveryStatus.PENDING,
-            next_attempt_at=delivery.next_attempt_at,
-            # Checked again here: an earlier attempt of this run may have paused it.
-            endpoint__enabled=True,
-            endpoint__paused_at__isnull=True,
-        ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+def deliveries_claim(*, due: list[Delivery], now: datetime) -> list[Delivery]:
+    """Take due deliveries for one attempt each, with their endpoint and event, in two
+    statements: one ``UPDATE`` moves the time of those still due (of an enabled endpoint
+    with a closed circuit) to the claim's end; the rows that carry it are this worker's.
+    (Two workers would have to claim in the same microsecond to share one; a delivery sent
+    twice is what at-least-once allows.) No lock is held while the requests are made."""
+    claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+    pks = [delivery.pk for delivery in due]
+    Delivery.objects.filter(
+        pk__in=pks,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at__lte=now,
+        # Checked again here: an earlier attempt may have paused it.
+        endpoint__enabled=True,
+        endpoint__paused_at__isnull=True,
+    ).update(next_attempt_at=claimed_until)
+    return list(
+        Delivery.objects.filter(pk__in=pks, next_attempt_at=claimed_until)
+        .select_related("endpoint", "event")
+        .order_by("id")
     )
 
 
-def delivery_attempt(
-    *, delivery_id: int, now: datetime | None = None, resolve: Resolver = system_resolve
-) -> Outcome:
-    """Send a claimed delivery once and record the attempt, its next time or its end, and
-    the endpoint's circuit."""
-    now = now or timezone.now()
-    delivery = Delivery.objects.select_related("endpoint", "event").get(pk=delivery_id)
+def _send(delivery: Delivery, resolve: Resolver) -> Outcome:
     endpoint, event = delivery.endpoint, delivery.event
-    outcome = message_send(
+    return message_send(
         url=endpoint.url,
         secret=secret_decrypt(endpoint.secret_encrypted),
         message=Message(
@@ -262,60 +266,92 @@ def delivery_attempt(
         ),
         resolve=resolve,
     )
-    attempts = delivery.attempts + 1
+
+
+def deliveries_record(
+    *, deliveries: list[Delivery], outcomes: list[Outcome], now: datetime
+) -> None:
+    """Record a batch's attempts in one transaction: each delivery's attempt, its end or
+    its next time (``RETRY_DELAYS``), and each endpoint's run of failures and circuit."""
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            attempted_at=now,
-            status_code=outcome.status_code,
-            latency_ms=outcome.latency_ms,
-            succeeded=outcome.succeeded,
-            response_excerpt=outcome.response_excerpt,
-            error=outcome.error,
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                delivery=delivery,
+                attempted_at=now,
+                status_code=outcome.status_code,
+                latency_ms=outcome.latency_ms,
+                succeeded=outcome.succeeded,
+                response_excerpt=outcome.response_excerpt,
+                error=outcome.error,
+            )
+            for delivery, outcome in zip(deliveries, outcomes, strict=True)
         )
-        if outcome.succeeded:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.SUCCEEDED, attempts=attempts, delivered_at=now
+        # Grouped by what is written, so a batch is a few statements, not one a delivery.
+        changes: dict[tuple, list[int]] = defaultdict(list)
+        failures: dict[int, int] = defaultdict(int)  # per endpoint, since its last success
+        succeeded: set[int] = set()
+        for delivery, outcome in zip(deliveries, outcomes, strict=True):
+            attempts = delivery.attempts + 1
+            if outcome.succeeded:
+                change: tuple = (DeliveryStatus.SUCCEEDED, attempts, None, now)
+                succeeded.add(delivery.endpoint_id)
+                failures[delivery.endpoint_id] = 0
+            elif attempts > len(RETRY_DELAYS):
+                change = (DeliveryStatus.FAILED, attempts, None, None)
+                failures[delivery.endpoint_id] += 1
+            else:
+                change = (DeliveryStatus.PENDING, attempts, now + RETRY_DELAYS[attempts - 1], None)
+                failures[delivery.endpoint_id] += 1
+            changes[change].append(delivery.pk)
+        for (status, attempts, next_attempt_at, delivered_at), pks in changes.items():
+            Delivery.objects.filter(pk__in=pks).update(
+                status=status,
+                attempts=attempts,
+                next_attempt_at=next_attempt_at,
+                delivered_at=delivered_at,
             )
-            Endpoint.objects.filter(pk=endpoint.pk, consecutive_failures__gt=0).update(
-                consecutive_failures=0
+        for endpoint_id, failed in failures.items():
+            _circuit_update(
+                endpoint_id=endpoint_id,
+                failed=failed,
+                reset=endpoint_id in succeeded,
+                now=now,
             )
-        else:
-            _failure_record(delivery=delivery, attempts=attempts, now=now)
-    return outcome
 
 
-def _failure_record(*, delivery: Delivery, attempts: int, now: datetime) -> None:
-    if attempts > len(RETRY_DELAYS):
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.FAILED, attempts=attempts, next_attempt_at=None
+def _circuit_update(*, endpoint_id: int, failed: int, reset: bool, now: datetime) -> None:
+    """``failed``: the endpoint's failures of the batch since its last success in it
+    (``reset``: there was one); the circuit opens at ``WEBHOOKS_CIRCUIT_FAILURES`` in a row."""
+    if reset:
+        Endpoint.objects.filter(pk=endpoint_id).exclude(consecutive_failures=failed).update(
+            consecutive_failures=failed
         )
-    else:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            attempts=attempts, next_attempt_at=now + RETRY_DELAYS[attempts - 1]
+    elif failed:
+        Endpoint.objects.filter(pk=endpoint_id).update(
+            consecutive_failures=F("consecutive_failures") + failed
         )
-    Endpoint.objects.filter(pk=delivery.endpoint_id).update(
-        consecutive_failures=F("consecutive_failures") + 1
-    )
-    Endpoint.objects.filter(
-        pk=delivery.endpoint_id,
-        paused_at__isnull=True,
-        consecutive_failures__gte=settings.WEBHOOKS_CIRCUIT_FAILURES,
-    ).update(paused_at=now)
+    if failed:
+        Endpoint.objects.filter(
+            pk=endpoint_id,
+            paused_at__isnull=True,
+            consecutive_failures__gte=settings.WEBHOOKS_CIRCUIT_FAILURES,
+        ).update(paused_at=now)
 
 
 def deliveries_send_due(
     *,
     clock: Callable[[], datetime] = timezone.now,
-    limit: int = 200,
+    limit: int = 100,
     resolve: Resolver = system_resolve,
 ) -> int:
-    """Attempt every due delivery this worker claims (at most ``limit``); returns how many.
-    Each attempt is stamped with the clock's time when it is made."""
-    sent = 0
-    for delivery in deliveries_due(now=clock(), limit=limit):
-        now = clock()
-        if delivery_claim(delivery=delivery, now=now):
-            delivery_attempt(delivery_id=delivery.pk, now=now, resolve=resolve)
-            sent += 1
-    return sent
+    """Attempt the due deliveries this worker claims (at most ``limit``), sending up to
+    ``WEBHOOKS_CONCURRENCY`` requests at once (threads: the requests wait on the network;
+    only this thread uses the database); returns how many."""
+    now = clock()
+    claimed = deliveries_claim(due=deliveries_due(now=now, limit=limit), now=now)
+    if not claimed:
+        return 0
+    with ThreadPoolExecutor(max_workers=settings.WEBHOOKS_CONCURRENCY) as pool:
+        outcomes = list(pool.map(lambda delivery: _send(delivery, resolve), claimed))
+    deliveries_record(deliveries=claimed, outcomes=outcomes, now=clock())
+    return len(claimed)

@@ -22,6 +22,8 @@ WEBHOOKS_CIRCUIT_FAILURES = env_int("WEBHOOKS_CIRCUIT_FAILURES", 20)
 # A committed change's events wake the worker at once (else the sweep sends them within a
 # minute). The test settings turn it off: the suite runs the worker's steps itself.
 WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("WEBHOOKS_DISPATCH_ON_COMMIT", True)
+# Requests one worker process has in flight at once (threads; the database stays on one).
+WEBHOOKS_CONCURRENCY = env_int("WEBHOOKS_CONCURRENCY", 8)
 # Worker processes of `manage.py qcluster` (each delivers one request at a time).
 WEBHOOKS_WORKERS = env_int("WEBHOOKS_WORKERS", 2)
 

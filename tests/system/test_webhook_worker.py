@@ -53,17 +53,29 @@ class Worker:
                 start_new_session=True,
             )
 
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        """Signal the whole group (pgid = the master's pid), then reap the master."""
+    def kill(self) -> None:
+        """SIGKILL the whole group (pgid = the master's pid): the master and its workers,
+        mid-task, with no chance to finish anything."""
         if self.process is None:
             return
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, sig)
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.process = None
+
+    def stop(self) -> None:
+        """SIGTERM to the master, which stops its own processes; SIGKILL if it does not."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.kill()
             self.process.wait(timeout=10)
+        # Whatever of its group outlived the master.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process = None
 
 
@@ -99,7 +111,7 @@ def test_a_worker_killed_mid_burst_loses_no_event(service_env, postgres):
         # Mid-burst: some events delivered, the burst still writing.
         wait_until(lambda: len(receiver.ids()) >= 100, seconds=120, what="first deliveries")
         assert burst.poll() is None, "the burst ended before the worker could be killed"
-        worker.kill(signal.SIGKILL)
+        worker.kill()
         delivered_before_restart = len(receiver.ids())
         stdout, stderr = burst.communicate(timeout=300)
         assert burst.returncode == 0, stderr
@@ -127,5 +139,5 @@ def test_a_worker_killed_mid_burst_loses_no_event(service_env, postgres):
             f"requests {receiver.requests}, duplicates {receiver.requests - EVENTS}"
         )
     finally:
-        worker.kill(signal.SIGTERM)
+        worker.stop()
         receiver.stop()

@@ -103,21 +103,40 @@ def test_a_failing_endpoint_is_retried_on_the_schedule_with_the_same_id(receiver
 def test_the_circuit_pauses_a_dead_endpoint_and_enabling_resumes_it(receiver, endpoint, settings):
     settings.WEBHOOKS_CIRCUIT_FAILURES = 3
     receiver.status = 503
-    for _ in range(4):
+    for _ in range(2):
         event_record(type=EventType.JURISDICTION_BLOCKED, subject=None, facts={"code": "TV"})
     clock = Clock()
     events_fan_out(now=clock.now)
-    assert deliveries_send_due(clock=clock) == 3  # the third failure opens the circuit
+    assert deliveries_send_due(clock=clock) == 2
     endpoint.refresh_from_db()
-    assert endpoint.state == "paused" and endpoint.consecutive_failures == 3
+    assert endpoint.state == "active" and endpoint.consecutive_failures == 2
+    clock.advance(RETRY_DELAYS[0])
+    assert deliveries_send_due(clock=clock) == 2  # the third and fourth failures in a row
+    endpoint.refresh_from_db()
+    assert endpoint.state == "paused" and endpoint.consecutive_failures == 4
     clock.advance(timedelta(days=1))
     assert deliveries_send_due(clock=clock) == 0  # its deliveries wait
     receiver.status = 200
     endpoint_enabled_set(actor=None, endpoint=endpoint, enabled=True)
-    assert deliveries_send_due(clock=clock) == 4
+    assert deliveries_send_due(clock=clock) == 2
     assert not Delivery.objects.exclude(status=DeliveryStatus.SUCCEEDED).exists()
     endpoint.refresh_from_db()
     assert endpoint.state == "active" and endpoint.consecutive_failures == 0
+
+
+def test_a_success_ends_the_run_of_failures(receiver, endpoint):
+    receiver.status = 500
+    event_record(type=EventType.JURISDICTION_BLOCKED, subject=None, facts={"code": "TV"})
+    clock = Clock()
+    events_fan_out(now=clock.now)
+    assert deliveries_send_due(clock=clock) == 1
+    endpoint.refresh_from_db()
+    assert endpoint.consecutive_failures == 1
+    receiver.status = 200
+    clock.advance(RETRY_DELAYS[0])
+    assert deliveries_send_due(clock=clock) == 1
+    endpoint.refresh_from_db()
+    assert endpoint.consecutive_failures == 0
 
 
 def test_a_redirect_is_not_followed(receiver, endpoint):
@@ -153,14 +172,15 @@ def test_a_replay_sends_the_same_message_again(receiver, endpoint):
 
 
 def test_a_claimed_delivery_whose_worker_died_is_sent_after_the_claim_expires(receiver, endpoint):
-    from webhooks.services import CLAIM_SECONDS, deliveries_due, delivery_claim
+    from webhooks.services import CLAIM_SECONDS, deliveries_claim, deliveries_due
 
     event_record(type=EventType.JURISDICTION_BLOCKED, subject=None, facts={"code": "TV"})
     clock = Clock()
     events_fan_out(now=clock.now)
-    (due,) = deliveries_due(now=clock.now, limit=10)
-    assert delivery_claim(delivery=due, now=clock.now)  # ... and the worker is killed
-    assert not delivery_claim(delivery=due, now=clock.now)  # no second worker takes it
+    due = deliveries_due(now=clock.now, limit=10)
+    assert len(deliveries_claim(due=due, now=clock.now)) == 1  # ... and the worker is killed
+    later = clock.now + timedelta(seconds=1)
+    assert deliveries_claim(due=due, now=later) == []  # no second worker takes it
     assert deliveries_send_due(clock=clock) == 0
     clock.advance(timedelta(seconds=CLAIM_SECONDS))
     assert deliveries_send_due(clock=clock) == 1
