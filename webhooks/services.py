@@ -26,7 +26,12 @@ from events.models import Event, EventType
 from webhooks.addresses import EndpointRefused, Resolver, system_resolve, target_resolve
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Endpoint
 from webhooks.sending import Message, Outcome, message_send
-from webhooks.signing_secrets import secret_decrypt, secret_encrypt, secret_generate
+from webhooks.signing_secrets import (
+    secret_decrypt,
+    secret_encrypt,
+    secret_generate,
+    secret_reencrypt,
+)
 
 # The waits after each failed attempt: ten attempts over about three days, then failed.
 RETRY_DELAYS = (
@@ -129,6 +134,17 @@ def endpoint_enabled_set(
         endpoint=endpoint,
     )
     return True
+
+
+@transaction.atomic
+def endpoint_secrets_reencrypt() -> int:
+    """Encrypt every endpoint's secret with the first of ``SIGNING_KEYS_SECRET`` (after
+    a new one was put first), so the old one can be removed; returns how many."""
+    endpoints = list(Endpoint.objects.select_for_update())
+    for endpoint in endpoints:
+        endpoint.secret_encrypted = secret_reencrypt(endpoint.secret_encrypted)
+    Endpoint.objects.bulk_update(endpoints, ["secret_encrypted"])
+    return len(endpoints)
 
 
 def endpoint_test(

@@ -21,3 +21,8 @@ def secret_encrypt(secret: str) -> str:
 
 def secret_decrypt(encrypted: str) -> str:
     return encryption(purpose=_PURPOSE).decrypt(encrypted.encode()).decode()
+
+
+def secret_reencrypt(encrypted: str) -> str:
+    """The same secret encrypted with the first of ``SIGNING_KEYS_SECRET`` (its rotation)."""
+    return encryption(purpose=_PURPOSE).rotate(encrypted.encode()).decode()

@@ -134,3 +134,12 @@ def test_an_admin_who_is_not_super_admin_sees_no_webhooks(admin_user):
     client = Client()
     client.force_login(admin_user)
     assert client.get("/admin/webhooks/endpoint/").status_code == 403
+
+
+def test_reencrypt_moves_the_secrets_to_the_new_first_secret(endpoint, receiver, settings):
+    old = settings.SIGNING_KEYS_SECRETS
+    settings.SIGNING_KEYS_SECRETS = ["a-new-secret-at-rest-0123456789abcdef", *old]
+    assert _command("reencrypt").strip() == "1 secrets re-encrypted"
+    settings.SIGNING_KEYS_SECRETS = settings.SIGNING_KEYS_SECRETS[:1]
+    endpoint.refresh_from_db()
+    assert secret_decrypt(endpoint.secret_encrypted) == receiver.secret

@@ -1,4 +1,4 @@
-"""``manage.py webhooks add|list|test|disable|enable``: the operator's side of webhook
+"""``manage.py webhooks add|list|test|disable|enable|reencrypt``: the operator's side of webhook
 endpoints. ``add`` prints the secret, once; nothing ever prints it again."""
 
 from argparse import ArgumentParser
@@ -8,7 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from webhooks.addresses import EndpointRefused
 from webhooks.models import Endpoint
-from webhooks.services import endpoint_create, endpoint_enabled_set, endpoint_test
+from webhooks.services import (
+    endpoint_create,
+    endpoint_enabled_set,
+    endpoint_secrets_reencrypt,
+    endpoint_test,
+)
 
 
 class Command(BaseCommand):
@@ -25,6 +30,9 @@ class Command(BaseCommand):
         )
         add.add_argument("--description", default="")
         actions.add_parser("list", help="every endpoint, without secrets")
+        actions.add_parser(
+            "reencrypt", help="encrypt every secret with the first of SIGNING_KEYS_SECRET"
+        )
         for action in ("test", "disable", "enable"):
             one = actions.add_parser(action, help=f"{action} an endpoint by its id")
             one.add_argument("endpoint_id", type=int)
@@ -36,6 +44,8 @@ class Command(BaseCommand):
                 self._add(options)
             elif action == "list":
                 self._list()
+            elif action == "reencrypt":
+                self.stdout.write(f"{endpoint_secrets_reencrypt()} secrets re-encrypted")
             else:
                 self._one(action, options["endpoint_id"])
         except EndpointRefused as exc:
