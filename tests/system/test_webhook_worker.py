@@ -5,6 +5,7 @@ the ``standardwebhooks`` reference library) counts as many distinct ids as event
 
 import contextlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.live import procfile
 from tests.system.harness import REPO, wait_until
 from tests.webhooks.receiver import Receiver
 
@@ -34,8 +36,15 @@ print(user.pk)
 """
 
 
+def worker_command() -> list[str]:
+    """The Procfile's ``worker:`` process, with this virtualenv's python."""
+    words = shlex.split(procfile("worker"))
+    return [sys.executable if word == "python" else word for word in words]
+
+
 class Worker:
-    """``manage.py qcluster`` in a process group of its own (its master, its workers)."""
+    """The Procfile's worker (``manage.py qcluster``) in a process group of its own (its
+    master and its workers)."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
@@ -45,7 +54,7 @@ class Worker:
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "qcluster"],
+                worker_command(),
                 cwd=REPO,
                 env=self.env,
                 stdout=log,
