@@ -19,6 +19,9 @@ WEBHOOKS_RESPONSE_BYTES = env_int("WEBHOOKS_RESPONSE_BYTES", 2048)
 # After this many failed attempts in a row an endpoint is paused (its deliveries wait)
 # until staff enable it again.
 WEBHOOKS_CIRCUIT_FAILURES = env_int("WEBHOOKS_CIRCUIT_FAILURES", 20)
+# Events older than this many days are removed by `manage.py purge_expired`, with their
+# deliveries and attempts, unless a delivery of theirs is still pending.
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)
 # A committed change's events wake the worker at once (else the sweep sends them within a
 # minute). The test settings turn it off: the suite runs the worker's steps itself.
 WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("WEBHOOKS_DISPATCH_ON_COMMIT", True)

@@ -70,3 +70,26 @@ def test_the_event_is_the_one_the_receiver_deduplicates_by():
     event = Event.objects.filter(subject_uuid=user.pk).first()
     assert event is not None
     assert event.message_id == f"msg_{event.pk}"
+
+
+def test_old_events_are_purged_unless_a_delivery_waits_for_them(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backoffice.housekeeping import records_purge
+    from webhooks.models import Delivery, DeliveryStatus, Endpoint
+
+    old = timezone.now() - timedelta(days=settings.EVENTS_RETENTION_DAYS + 1)
+    endpoint = Endpoint.objects.create(url="https://hooks.example.com/", secret_encrypted="x")
+    delivered, waiting, recent = (
+        event_record(type=EventType.JURISDICTION_BLOCKED, subject=None, facts={"code": code})
+        for code in ("TV", "NR", "KP")
+    )
+    Event.objects.filter(pk__in=[delivered.pk, waiting.pk]).update(created_at=old)
+    Delivery.objects.create(endpoint=endpoint, event=delivered, status=DeliveryStatus.SUCCEEDED)
+    Delivery.objects.create(endpoint=endpoint, event=waiting)
+    assert records_purge(dry_run=True).events == 1
+    assert records_purge().events == 1
+    assert set(Event.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+    assert Delivery.objects.get().event_id == waiting.pk
