@@ -72,14 +72,9 @@ def events_record(events: Iterable[NewEvent]) -> list[Event]:
     rows = [_row(event) for event in events]
     if not rows:
         return []
-    created = Event.objects.bulk_create(rows) if len(rows) > 1 else [_save(rows[0])]
+    created = Event.objects.bulk_create(rows)
     transaction.on_commit(_committed)
     return created
-
-
-def _save(row: Event) -> Event:
-    row.save(force_insert=True)
-    return row
 
 
 def event_record(
