@@ -40,6 +40,17 @@ class SessionRevokedReason(models.TextChoices):
     DELETION = "deletion"  # the account was deleted
 
 
+class Cursor(models.Model):
+    """How far a periodic report has got (its ``name``): the events of what happened up to
+    ``position`` are recorded. Moved in the transaction that records them."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    position = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.position:%Y-%m-%d %H:%M:%S}"
+
+
 class Event(models.Model):
     """One event, append-only. ``subject_uuid`` is the account it is about (none for a
     country), kept after the account is deleted and indexed so an account's page can list

@@ -57,6 +57,13 @@ class SignIn(models.Model):
                 name="signin_revoked_feed_idx",
                 condition=models.Q(revoked_at__isnull=False),
             ),
+            # The sessions that reach their end unrevoked, reported once a minute as
+            # session.revoked "expired" (signin.services.sessions_expired_record).
+            models.Index(
+                fields=["expires_at"],
+                name="signin_live_expiry_idx",
+                condition=models.Q(revoked_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

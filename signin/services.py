@@ -21,7 +21,7 @@ from accounts.models import User, Wallet
 from audit.models import AuditAction
 from audit.services import audit_record
 from config.ratelimit import rate_limit_value_hit
-from events.models import EventType, SessionRevokedReason
+from events.models import Cursor, EventType, SessionRevokedReason
 from events.services import NewEvent, events_record
 from signin import sign_in_cache, solana
 from signin.exceptions import (
@@ -533,6 +533,56 @@ def session_revoke(
         },
     )
     return current
+
+
+# The cursor of the expired sessions' report.
+EXPIRED_CURSOR = "session.expired"
+
+
+class _CursorMoved(Exception):
+    """Another report moved the cursor first (SQLite has no row lock to wait on)."""
+
+
+def sessions_expired_record(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Record ``session.revoked`` (reason ``expired``) for each sign-in that reached its end
+    unrevoked since the last report; returns how many. The webhooks worker runs it every
+    minute. The first report only starts the cursor: sessions that ended before it are
+    not reported. The events and the cursor's move are one transaction, so a report is
+    made once (a concurrent one finds the cursor moved and records nothing)."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            cursor, created = Cursor.objects.select_for_update().get_or_create(
+                name=EXPIRED_CURSOR, defaults={"position": now}
+            )
+            if created:
+                return 0
+            ended = list(
+                SignIn.objects.filter(
+                    revoked_at__isnull=True,
+                    expires_at__gt=cursor.position,
+                    expires_at__lte=now,
+                )
+                .select_related("user")
+                .order_by("expires_at")[:limit]
+            )
+            events_record(
+                NewEvent(
+                    type=EventType.SESSION_REVOKED,
+                    subject=sign_in.user,
+                    facts={"sessionId": str(sign_in.id), "reason": SessionRevokedReason.EXPIRED},
+                )
+                for sign_in in ended
+            )
+            # A full batch: the next report goes on from its last end.
+            position = ended[-1].expires_at if len(ended) == limit else now
+            if not Cursor.objects.filter(name=EXPIRED_CURSOR, position=cursor.position).update(
+                position=position
+            ):
+                raise _CursorMoved()
+    except _CursorMoved:
+        return 0
+    return len(ended)
 
 
 def sign_in_failure_record(

@@ -3,8 +3,10 @@
 After a transaction that recorded events commits, ``dispatch_soon`` enqueues ``dispatch``
 (one small message on the broker: Redis in production, the database on the embedded
 default). The periodic schedule ``SWEEP_SCHEDULE`` (created by ``webhooks`` migration 0002)
-runs ``dispatch`` every minute too, so events whose message was lost (a worker killed
-mid-task, Redis restarted) and deliveries due for a retry are sent all the same.
+runs ``sweep`` every minute: it reports the sessions that reached their end
+(``session.revoked``, reason ``expired``), then dispatches, so events whose message was
+lost (a worker killed mid-task, Redis restarted) and deliveries due for a retry are sent
+all the same.
 """
 
 import functools
@@ -16,12 +18,14 @@ from django.conf import settings
 from django_q.brokers import Broker, get_broker
 from django_q.tasks import async_task
 
+from signin.services import sessions_expired_record
 from webhooks.services import deliveries_send_due, events_fan_out
 
 logger = logging.getLogger(__name__)
 
 DISPATCH = "webhooks.tasks.dispatch"
-SWEEP_SCHEDULE = "webhooks: dispatch events and retries"
+SWEEP = "webhooks.tasks.sweep"
+SWEEP_SCHEDULE = "webhooks: expired sessions, events and retries"
 # A run stops starting new attempts after this many seconds and hands over to a new run,
 # well inside the queue's task timeout (Q_CLUSTER["timeout"]).
 RUN_SECONDS = 120
@@ -42,6 +46,13 @@ def dispatch_soon(**kwargs: Any) -> None:
         async_task(DISPATCH, broker=_broker(), task_name="webhooks dispatch")
     except Exception:
         logger.warning("webhooks: could not enqueue a dispatch; the sweep will", exc_info=True)
+
+
+def sweep() -> int:
+    """The periodic task: report the sessions that expired since the last run, then
+    ``dispatch``."""
+    sessions_expired_record()
+    return dispatch()
 
 
 def dispatch() -> int:

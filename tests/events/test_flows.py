@@ -269,3 +269,24 @@ def test_no_event_carries_a_token_a_signature_or_an_email_address():
     assert "@" not in everything
     for event in Event.objects.all():
         assert not {"email", "token", "accessToken", "refreshToken", "signature"} & set(event.data)
+
+
+def test_a_session_that_reaches_its_end_is_reported_once_as_expired():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from signin.services import sessions_expired_record
+
+    start = timezone.now()
+    assert sessions_expired_record(now=start) == 0  # the first report starts the cursor
+    ending, revoked = sign_in(now=start), sign_in(now=start)
+    moderation.sign_in_revoke(actor=None, sign_in=revoked.sign_in)
+    end = ending.sign_in.expires_at
+    assert sessions_expired_record(now=end - timedelta(seconds=1)) == 0
+    assert sessions_expired_record(now=end + timedelta(seconds=1)) == 1
+    assert sessions_expired_record(now=end + timedelta(minutes=1)) == 0
+    event = _one(EventType.SESSION_REVOKED, ending.user)
+    assert event.data["sessionId"] == str(ending.sign_in.id)
+    assert event.data["reason"] == SessionRevokedReason.EXPIRED
+    assert _revoked_reasons(revoked.user) == [SessionRevokedReason.STAFF]

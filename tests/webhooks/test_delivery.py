@@ -201,3 +201,13 @@ def test_a_test_message_is_verified_by_the_receiver(receiver, endpoint):
     (item,) = receiver.received
     assert (item.payload["type"], item.payload["data"]) == ("webhook.test", {})
     assert not Delivery.objects.exists()
+
+
+def test_the_sweep_is_scheduled_every_minute():
+    from django_q.models import Schedule
+
+    from webhooks.tasks import SWEEP, SWEEP_SCHEDULE
+
+    schedule = Schedule.objects.get(name=SWEEP_SCHEDULE)
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == (SWEEP, "I", 1)
+    assert schedule.repeats < 0  # for ever

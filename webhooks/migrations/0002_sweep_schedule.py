@@ -1,10 +1,10 @@
 """The worker's periodic sweep (django-q2 Schedule), created once, idempotently: every
-minute ``webhooks.tasks.dispatch`` sends the events whose wake-up was lost and the
-deliveries due for a retry."""
+minute ``webhooks.tasks.sweep`` reports the sessions that expired and sends the events
+whose wake-up was lost and the deliveries due for a retry."""
 
 from django.db import migrations
 
-NAME = "webhooks: dispatch events and retries"
+NAME = "webhooks: expired sessions, events and retries"
 
 
 def schedule_create(apps, schema_editor):
@@ -12,7 +12,7 @@ def schedule_create(apps, schema_editor):
     Schedule.objects.update_or_create(
         name=NAME,
         defaults={
-            "func": "webhooks.tasks.dispatch",
+            "func": "webhooks.tasks.sweep",
             "schedule_type": "I",  # minutes
             "minutes": 1,
             "repeats": -1,
