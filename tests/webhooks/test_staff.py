@@ -143,3 +143,16 @@ def test_reencrypt_moves_the_secrets_to_the_new_first_secret(endpoint, receiver,
     settings.SIGNING_KEYS_SECRETS = settings.SIGNING_KEYS_SECRETS[:1]
     endpoint.refresh_from_db()
     assert secret_decrypt(endpoint.secret_encrypted) == receiver.secret
+
+
+def test_an_accounts_page_links_to_its_events(staff):
+    from tests.events.flows import account
+
+    user, other = account(), account()
+    page = staff.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    events_url = f"/admin/events/event/?subject_uuid={user.pk}"
+    assert events_url in page
+    listed = staff.get(events_url)
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 2  # user.created, session.created
+    assert str(other.pk) not in listed.content.decode()
