@@ -109,6 +109,10 @@ def test_a_worker_killed_mid_burst_loses_no_event(service_env, postgres):
         added = _manage(env, "webhooks", "add", receiver.url, "--description", "system test")
         receiver.secret = added.split("secret:")[1].split()[0]
         worker.start()
+        # The worker is up once a first event (not one of the burst's) has reached the receiver.
+        _manage(env, "block_country", "TV")
+        wait_until(lambda: len(receiver.ids()) == 1, seconds=120, what="the worker to start")
+        (warm_up,) = receiver.ids()
         burst = subprocess.Popen(
             [sys.executable, "manage.py", "shell", "-c", BURST],
             cwd=REPO,
@@ -117,11 +121,11 @@ def test_a_worker_killed_mid_burst_loses_no_event(service_env, postgres):
             stderr=subprocess.PIPE,
             text=True,
         )
-        # Mid-burst: some events delivered, the burst still writing.
-        wait_until(lambda: len(receiver.ids()) >= 100, seconds=120, what="first deliveries")
+        # Mid-burst: some of its events delivered, the burst still writing.
+        wait_until(lambda: len(receiver.ids()) > 20, seconds=120, what="first deliveries")
         assert burst.poll() is None, "the burst ended before the worker could be killed"
         worker.kill()
-        delivered_before_restart = len(receiver.ids())
+        delivered_before_restart = len(receiver.ids()) - 1
         stdout, stderr = burst.communicate(timeout=300)
         assert burst.returncode == 0, stderr
         subject = stdout.strip().splitlines()[-1]
@@ -130,7 +134,7 @@ def test_a_worker_killed_mid_burst_loses_no_event(service_env, postgres):
         worker.start()
         # The wake-ups queued while it was down, the sweep (every minute) and the claims of
         # the killed worker (due again after a minute) bring every event.
-        wait_until(lambda: len(receiver.ids()) >= EVENTS, seconds=300, what="every event")
+        wait_until(lambda: len(receiver.ids()) > EVENTS, seconds=300, what="every event")
 
         event_ids = {
             f"msg_{row[0]}"
@@ -140,12 +144,15 @@ def test_a_worker_killed_mid_burst_loses_no_event(service_env, postgres):
         }
         assert len(event_ids) == EVENTS
         received = receiver.ids()
+        del received[warm_up]
         assert set(received) == event_ids  # every event, nothing else
         assert len(received) == EVENTS  # distinct ids == events
-        assert receiver.rejected == 0  # every request verified by standardwebhooks
+        # Every whole request verified by standardwebhooks (the kill may cut one mid-body).
+        assert receiver.rejected == 0
+        duplicates = sum(received.values()) - EVENTS
         print(
-            f"delivered before the kill: {delivered_before_restart}; "
-            f"requests {receiver.requests}, duplicates {receiver.requests - EVENTS}"
+            f"delivered before the kill: {delivered_before_restart}; duplicates {duplicates};"
+            f" cut off by the kill: {receiver.incomplete}"
         )
     finally:
         worker.stop()

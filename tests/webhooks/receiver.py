@@ -36,6 +36,7 @@ class Receiver:
     headers: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     rejected: int = 0
+    incomplete: int = 0  # cut off before the whole body came (a sender killed mid-request)
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -60,6 +61,10 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 raw = self.rfile.read(length)
+                if len(raw) < length:
+                    with receiver.lock:
+                        receiver.incomplete += 1
+                    return
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 try:
                     payload = Webhook(receiver.secret).verify(raw, headers)
