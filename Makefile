@@ -21,7 +21,11 @@ migrate: install
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py signing_keys ensure
 
+# The server and the webhooks worker (django-q2's qcluster, on the database when REDIS_URL
+# is unset); the worker is stopped when the server exits.
 run: migrate
+	@$(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite; PYTEST_ARGS narrows it (e.g. PYTEST_ARGS="-m 'not system'").

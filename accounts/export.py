@@ -36,6 +36,9 @@ NOT_EXPORTED = {
     # Written only when the account is deleted, for the revocation feed: a live account has
     # none, and an export is of a live account.
     "signin.deletedsignin": "exists only after the account is deleted",
+    # The webhooks outbox: copies of the public profile and session facts exported above,
+    # sent to the deployment's own services.
+    "events.event": "copies of exported data (outbox of the deployment's webhooks)",
 }
 
 

@@ -24,8 +24,11 @@ from accounts.profile_values import bio_problem, profile_image_problem
 from accounts.usernames import username_problem
 from audit.models import AuditAction
 from audit.services import audit_record, audit_scrub_user
+from events.models import EventType, SessionRevokedReason
+from events.services import NewEvent, event_record, events_record
 from permissions.rules import is_super_admin, super_admins
 from signin import sign_in_cache
+from signin.models import SignIn
 from signin.oauth import deleted_account_sign_ins_keep
 
 
@@ -115,6 +118,7 @@ def user_register(
                 ]
             )
             sign_in_cache.account_changed(locked.pk)
+            event_record(type=EventType.USER_REGISTERED, subject=locked)
             audit_record(
                 action=AuditAction.USER_REGISTERED,
                 actor=locked,
@@ -176,9 +180,20 @@ def profile_update(
             if changed:
                 locked.save(update_fields=[*changed, "updated_at"])
                 sign_in_cache.account_changed(locked.pk)
+                user_updated_record(user=locked, fields=changed, via="api")
     except IntegrityError:
         raise UsernameTaken() from None
     return locked
+
+
+def user_updated_record(*, user: User, fields: list[str], via: str) -> None:
+    """Record ``user.updated``: which of the account's fields changed (their names, never
+    their values: an email address stays out), and who changed them ("api" or "staff")."""
+    event_record(
+        type=EventType.USER_UPDATED,
+        subject=user,
+        facts={"changedFields": sorted(fields), "via": via},
+    )
 
 
 def user_delete(*, user: User) -> None:
@@ -203,6 +218,23 @@ def user_delete(*, user: User) -> None:
                 raise LastSuperAdmin()
         locked = user_lock(user)
         audit_record(action=AuditAction.USER_DELETED, actor=locked, subject=locked)
+        # Before the rows go: the last profile, and the sessions that end with the account.
+        live = SignIn.objects.filter(
+            user_id=locked.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).values_list("pk", flat=True)
+        events_record(
+            [
+                *(
+                    NewEvent(
+                        type=EventType.SESSION_REVOKED,
+                        subject=locked,
+                        facts={"sessionId": str(pk), "reason": SessionRevokedReason.DELETION},
+                    )
+                    for pk in live
+                ),
+                NewEvent(type=EventType.USER_DELETED, subject=locked),
+            ]
+        )
         # Before the rows go: the scrub finds failed sign-ins by the account's wallets.
         audit_scrub_user(locked.pk)
         # The sign-ins go with the account; the revocation feed keeps those not yet ended.

@@ -23,13 +23,21 @@ from accounts.exceptions import (
     WalletUnlinkRefused,
 )
 from accounts.models import User, Wallet
-from accounts.services import user_lock
+from accounts.services import user_lock, user_updated_record
 from audit.models import AuditAction
 from audit.services import audit_record
+from events.models import EventType, SessionRevokedReason
+from events.services import event_record
 from signin import flows, sign_in_cache
 from signin.exceptions import SignInFailed
 from signin.models import SignIn
-from signin.services import SignInProof, link_purpose, proof_consume, proof_verify
+from signin.services import (
+    SignInProof,
+    link_purpose,
+    proof_consume,
+    proof_verify,
+    sessions_revoke,
+)
 
 # Longer than any base58 Solana address: not one of anybody's wallets.
 _MAX_ADDRESS_LENGTH = 64
@@ -92,6 +100,7 @@ def _wallet_link(
         except IntegrityError:
             raise WalletTaken() from None
         sign_in_cache.account_changed(locked.pk)
+        event_record(type=EventType.WALLET_LINKED, subject=locked, facts={"wallet": wallet.address})
         audit_record(
             action=AuditAction.WALLET_LINKED,
             actor=locked,
@@ -132,6 +141,7 @@ def wallet_primary_set(
         locked.address = wallet.address
         locked.save(update_fields=["address", "updated_at"])
         sign_in_cache.account_changed(locked.pk)
+        user_updated_record(user=locked, fields=["address"], via="api")
         audit_record(
             action=AuditAction.WALLET_PRIMARY_CHANGED,
             actor=locked,
@@ -143,9 +153,17 @@ def wallet_primary_set(
     return locked
 
 
-def wallet_remove(*, user: User, address: str, now: datetime | None = None) -> int:
+def wallet_remove(
+    *,
+    user: User,
+    address: str,
+    event_reason: str = SessionRevokedReason.LOGOUT,
+    now: datetime | None = None,
+) -> int:
     """Unlink the wallet ``address`` from the account, whose row the caller has locked in its
-    transaction, and revoke the sign-ins made with that wallet; returns how many.
+    transaction, and revoke the sign-ins made with that wallet; returns how many. Records
+    ``wallet.unlinked`` and each sign-in's ``session.revoked`` (``event_reason``: the
+    account's own unlinking logs those sessions out; staff's is "staff").
 
     ``WalletNotFound`` unless the wallet is the account's; ``WalletUnlinkRefused`` for the
     primary wallet and for an account's only wallet. Audited by the caller (the account's
@@ -157,11 +175,15 @@ def wallet_remove(*, user: User, address: str, now: datetime | None = None) -> i
     if wallet.is_primary:
         raise WalletUnlinkRefused()
     wallet.delete()
-    revoked = SignIn.objects.filter(user=user, wallet=address, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now(), revoked_reason=UNLINKED_REASON
-    )
     sign_in_cache.account_changed(user.pk)
-    return revoked
+    event_record(type=EventType.WALLET_UNLINKED, subject=user, facts={"wallet": address})
+    return sessions_revoke(
+        user=user,
+        sign_ins=SignIn.objects.filter(wallet=address),
+        reason=UNLINKED_REASON,
+        event_reason=event_reason,
+        now=now or timezone.now(),
+    )
 
 
 def wallet_unlink(

@@ -42,6 +42,11 @@ class AuditAction(models.TextChoices):
     SIGNING_KEY_ROTATED = "signing_key.rotated", "Signing keys rotated"
     SIGNING_KEY_WITHDRAWN = "signing_key.withdrawn", "Signing key withdrawn"
     SIGNING_KEY_PURGED = "signing_key.purged", "Retired signing keys purged"
+    WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint.created", "Webhook endpoint created"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled", "Webhook endpoint disabled"
+    WEBHOOK_ENDPOINT_ENABLED = "webhook_endpoint.enabled", "Webhook endpoint enabled"
+    WEBHOOK_ENDPOINT_TESTED = "webhook_endpoint.tested", "Webhook endpoint tested"
+    WEBHOOK_EVENT_REPLAYED = "webhook.replayed", "Webhook delivery replayed"
 
 
 class AuditEvent(models.Model):

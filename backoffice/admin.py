@@ -35,6 +35,7 @@ from audit.services import admin_actor, admin_origin, audit_record_request
 from backoffice import moderation, suspicious
 from core.admin import ReadOnlyAdmin
 from core.errors import ServiceError
+from events.models import Event
 from permissions.rules import (
     BAN_PERMISSION,
     REVOKE_SESSIONS_PERMISSION,
@@ -288,16 +289,17 @@ class UserAdmin(admin.ModelAdmin):
         icon, label = ("icon-no.svg", "Banned") if obj.is_banned else ("icon-yes.svg", "Active")
         return format_html('<img src="{}" alt=""> {}', static(f"admin/img/{icon}"), label)
 
-    @admin.display(description="wallets, sessions and audit trail")
+    @admin.display(description="wallets, sessions, audit trail and events")
     def links(self, obj: User) -> str:
         if obj.pk is None:
             return "-"
         return format_html(
             '<a href="{}">Wallets</a> · <a href="{}">All sign-ins</a> · '
-            '<a href="{}">Audit trail</a>',
+            '<a href="{}">Audit trail</a> · <a href="{}">Webhook events</a>',
             _changelist_url(Wallet, user__id__exact=obj.pk),
             _changelist_url(SignIn, user__id__exact=obj.pk),
             _changelist_url(AuditEvent, subject_uuid=obj.pk),
+            _changelist_url(Event, subject_uuid=obj.pk),
         )
 
     def get_form(

@@ -18,16 +18,23 @@ from django.utils import timezone
 
 from accounts.exceptions import LastSuperAdmin, UserNotFound
 from accounts.models import Role, User, Wallet
-from accounts.services import user_lock
+from accounts.services import user_lock, user_updated_record
 from accounts.wallets import wallet_remove
 from audit.models import AuditAction
 from audit.services import COMMAND, Origin, audit_record
 from core.errors import ServiceError
+from events.models import EventType, SessionRevokedReason
+from events.services import event_record
 from permissions import rules
 from permissions.exceptions import InvalidRole, NotAllowed
 from signin import sign_in_cache, solana
 from signin.models import SignIn
-from signin.services import RevokeScope, sign_ins_revoke, user_create_for_wallet
+from signin.services import (
+    RevokeScope,
+    sessions_revoke,
+    sign_ins_revoke,
+    user_create_for_wallet,
+)
 
 
 def _record(
@@ -87,6 +94,7 @@ def user_ban(
         user.is_banned = True
         user.save(update_fields=["is_banned", "updated_at"])
         sign_in_cache.account_changed(user.pk)
+        event_record(type=EventType.USER_BANNED, subject=user)
     revoked = sign_ins_revoke(
         user=user, current_sign_in_id=None, scope=RevokeScope.GLOBAL, reason="ban", now=now
     )
@@ -111,6 +119,7 @@ def user_unban(*, actor: User | None, user: User, origin: Origin = COMMAND) -> b
     user.is_banned = False
     user.save(update_fields=["is_banned", "updated_at"])
     sign_in_cache.account_changed(user.pk)
+    event_record(type=EventType.USER_UNBANNED, subject=user)
     _record(action=AuditAction.USER_UNBANNED, actor=actor, subject=user, origin=origin, detail={})
     return True
 
@@ -119,6 +128,7 @@ def user_fields_save(*, user: User, fields: list[str]) -> None:
     """Write the fields staff edited on an account (admin site, ``create_super_admin``)."""
     user.save(update_fields=[*fields, "updated_at"])
     sign_in_cache.account_changed(user.pk)
+    user_updated_record(user=user, fields=fields, via="staff")
 
 
 def staff_signed_in(sender: Any, user: User, **kwargs: Any) -> None:
@@ -154,6 +164,9 @@ def user_role_set(*, actor: User | None, user: User, role: str, origin: Origin =
     user.role = role
     user.save(update_fields=["role", "updated_at"])
     sign_in_cache.account_changed(user.pk)
+    event_record(
+        type=EventType.USER_ROLE_CHANGED, subject=user, facts={"from": previous, "to": role}
+    )
     _record(
         action=AuditAction.ROLE_CHANGED,
         actor=actor,
@@ -176,6 +189,7 @@ def super_admin_ensure(*, address: str, origin: Origin = COMMAND) -> tuple[User,
     created = user is None
     if user is None:
         user = user_create_for_wallet(address=address)
+        event_record(type=EventType.USER_CREATED, subject=user)
     user_role_set(actor=None, user=user, role=Role.SUPER_ADMIN, origin=origin)
     user.refresh_from_db()
     return user, created
@@ -206,11 +220,14 @@ def sign_in_revoke(*, actor: User | None, sign_in: SignIn, origin: Origin = COMM
     """Revoke one sign-in; returns False when it was revoked already."""
     if actor is not None:
         _require(rules.can_revoke_sessions(actor, sign_in.user), "You may not revoke this session")
-    revoked = SignIn.objects.filter(pk=sign_in.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_reason="staff"
+    revoked = sessions_revoke(
+        user=sign_in.user,
+        sign_ins=SignIn.objects.filter(pk=sign_in.pk),
+        reason="staff",
+        event_reason=SessionRevokedReason.STAFF,
+        now=timezone.now(),
     )
     if revoked:
-        sign_in_cache.account_changed(sign_in.user_id)
         _record(
             action=AuditAction.SESSIONS_REVOKED,
             actor=actor,
@@ -232,7 +249,9 @@ def wallet_unlink(*, actor: User | None, wallet: Wallet, origin: Origin = COMMAN
             "You may not unlink this account's wallets",
         )
     user = user_lock(wallet.user)
-    revoked = wallet_remove(user=user, address=wallet.address)
+    revoked = wallet_remove(
+        user=user, address=wallet.address, event_reason=SessionRevokedReason.STAFF
+    )
     _record(
         action=AuditAction.WALLET_UNLINKED,
         actor=actor,

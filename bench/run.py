@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import webhook_throughput  # noqa: E402
 from tests.deploy.live import procfile  # noqa: E402
 from tests.generous_limits import GENEROUS_RATE_LIMITS  # noqa: E402
 
@@ -488,6 +489,9 @@ def main() -> None:
         report.append(table(f"{size} database ({users:,} users)", ceiling_result, results, rss))
         report.append(f"service log: {servers['service'].log_summary()}")
         print("\n".join(report[-2:]), flush=True)
+    # Webhook delivery: one worker process (qcluster) on the service's database and Redis.
+    report.append(webhook_throughput.measure(env | {"LOG_LEVEL": "WARNING"}))
+    print(report[-1], flush=True)
     print("\n" + "\n".join(report))
 
 

@@ -16,6 +16,8 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import COMMAND, Origin, audit_record
 from core.errors import ServiceError
+from events.models import EventType
+from events.services import NewEvent, event_record, events_record
 from permissions import rules
 from permissions.exceptions import NotAllowed
 from permissions.models import BlockedJurisdiction
@@ -108,7 +110,19 @@ def jurisdiction_save(
     detail = {"code": jurisdiction.code, "reason": jurisdiction.reason}
     if previous is None:
         _record(action=AuditAction.JURISDICTION_BLOCKED, actor=actor, origin=origin, detail=detail)
+        event_record(type=EventType.JURISDICTION_BLOCKED, subject=None, facts=detail)
         return "blocked"
+    if previous["code"] != jurisdiction.code:  # to the receivers, one unblocked, one blocked
+        events_record(
+            [
+                NewEvent(
+                    type=EventType.JURISDICTION_UNBLOCKED,
+                    subject=None,
+                    facts={"code": previous["code"]},
+                ),
+                NewEvent(type=EventType.JURISDICTION_BLOCKED, subject=None, facts=detail),
+            ]
+        )
     detail |= {"previousCode": previous["code"], "previousReason": previous["reason"]}
     _record(action=AuditAction.JURISDICTION_UPDATED, actor=actor, origin=origin, detail=detail)
     return "updated"
@@ -145,5 +159,6 @@ def jurisdiction_unblock(
             origin=origin,
             detail={"code": row.code, "reason": row.reason},
         )
+        event_record(type=EventType.JURISDICTION_UNBLOCKED, subject=None, facts={"code": row.code})
         row.delete()
     return row

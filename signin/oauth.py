@@ -24,6 +24,7 @@ from rest_framework_simplejwt.tokens import Token
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
+from events.models import SessionRevokedReason
 from signin.authentication import access_token_verified
 from signin.models import DeletedSignIn, SignIn
 from signin.services import RevokeScope, sign_ins_revoke
@@ -139,6 +140,10 @@ def token_revoke(
             scope=RevokeScope.CURRENT,
             reason=REVOKED_BY_TOKEN,
             now=now,
+            # The holder ending its own session logs out; a service client's is staff's.
+            event_reason=SessionRevokedReason.LOGOUT
+            if holder is not None
+            else SessionRevokedReason.STAFF,
         )
         if revoked:
             audit_record(

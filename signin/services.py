@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 
@@ -20,6 +21,8 @@ from accounts.models import User, Wallet
 from audit.models import AuditAction
 from audit.services import audit_record
 from config.ratelimit import rate_limit_value_hit
+from events.models import Cursor, EventType, SessionRevokedReason
+from events.services import NewEvent, events_record
 from signin import sign_in_cache, solana
 from signin.exceptions import (
     AccountBanned,
@@ -293,6 +296,15 @@ def wallet_sign_in(
         )
         tokens = token_pair_issue(sign_in)
         sign_in.save(force_insert=True)
+        # The events in one INSERT: the sign-in's one statement more (tests/events).
+        session_created = NewEvent(
+            type=EventType.SESSION_CREATED, subject=user, facts=_session_facts(sign_in)
+        )
+        events_record(
+            [NewEvent(type=EventType.USER_CREATED, subject=user), session_created]
+            if created
+            else [session_created]
+        )
         audit_record(
             action=AuditAction.SIGN_IN_SUCCEEDED,
             actor=user,
@@ -302,6 +314,28 @@ def wallet_sign_in(
             detail={"signInId": str(sign_in.id), "newAccount": created},
         )
     return SignInResult(user=user, sign_in=sign_in, tokens=tokens, created=created)
+
+
+def _session_facts(sign_in: SignIn) -> dict[str, Any]:
+    """``session.created``'s own facts: which session, signed in with which wallet, until
+    when (no client address: the receivers need none)."""
+    return {
+        "sessionId": str(sign_in.id),
+        "wallet": sign_in.wallet,
+        "expiresAt": sign_in.expires_at,
+    }
+
+
+def _session_revoked(user: User, sign_in_ids: list[uuid.UUID], reason: str) -> None:
+    """Record ``session.revoked`` for each sign-in, in the revocation's transaction."""
+    events_record(
+        NewEvent(
+            type=EventType.SESSION_REVOKED,
+            subject=user,
+            facts={"sessionId": str(sign_in_id), "reason": reason},
+        )
+        for sign_in_id in sign_in_ids
+    )
 
 
 def token_refresh(
@@ -358,6 +392,7 @@ def token_refresh(
             sign_in.revoked_reason = "refresh_reuse"
             sign_in.save(update_fields=["revoked_at", "revoked_reason"])
             sign_in_cache.account_changed(sign_in.user_id)
+            _session_revoked(sign_in.user, [sign_in.id], SessionRevokedReason.REUSE)
             reused = True
         else:
             tokens = token_pair_issue(sign_in)
@@ -375,6 +410,42 @@ def token_refresh(
     return tokens
 
 
+def sessions_revoke(
+    *,
+    user: User,
+    sign_ins: "QuerySet[SignIn]",
+    reason: str,
+    event_reason: str,
+    now: datetime,
+) -> int:
+    """Revoke the account's live sign-ins that ``sign_ins`` selects, tell the sign-in cache
+    and record ``session.revoked`` (``event_reason``) for each; returns how many. In the
+    caller's transaction: the rows are locked first, so each is revoked, and reported, once.
+    """
+    sign_in_ids = list(
+        sign_ins.filter(user=user, revoked_at__isnull=True)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    if not sign_in_ids:
+        return 0
+    revoked = SignIn.objects.filter(pk__in=sign_in_ids, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_reason=reason
+    )
+    sign_in_cache.account_changed(user.pk)
+    _session_revoked(user, sign_in_ids, event_reason)
+    return revoked
+
+
+# The contract's reason (``session.revoked``) for each ``SignIn.revoked_reason`` that
+# ``sign_ins_revoke`` is given; a caller may name another (a service client's revocation).
+_EVENT_REASONS = {
+    "logout": SessionRevokedReason.LOGOUT,
+    "ban": SessionRevokedReason.BAN,
+    "staff": SessionRevokedReason.STAFF,
+}
+
+
 def sign_ins_revoke(
     *,
     user: User,
@@ -382,10 +453,13 @@ def sign_ins_revoke(
     scope: str,
     reason: str,
     now: datetime | None = None,
+    event_reason: str | None = None,
 ) -> int:
-    """Revoke the current sign-in, every other one, or all of them; returns how many."""
+    """Revoke the current sign-in, every other one, or all of them; returns how many.
+    Each is reported as ``session.revoked`` with ``event_reason`` (by default the
+    contract's name of ``reason``)."""
     now = now or timezone.now()
-    active = SignIn.objects.filter(user=user, revoked_at__isnull=True)
+    active = SignIn.objects.all()
     if scope not in RevokeScope.ALL:
         raise ValueError(f"unknown scope {scope!r}")
     if scope != RevokeScope.GLOBAL:
@@ -395,10 +469,13 @@ def sign_ins_revoke(
             active = active.filter(pk=current_sign_in_id)
         else:
             active = active.exclude(pk=current_sign_in_id)
-    revoked = active.update(revoked_at=now, revoked_reason=reason)
-    if revoked:
-        sign_in_cache.account_changed(user.pk)
-    return revoked
+    return sessions_revoke(
+        user=user,
+        sign_ins=active,
+        reason=reason,
+        event_reason=event_reason or _EVENT_REASONS[reason],
+        now=now,
+    )
 
 
 class RevokeReason:
@@ -440,6 +517,8 @@ def session_revoke(
     if not revoked:
         raise SessionNotFound()
     sign_in_cache.account_changed(user.pk)
+    # Ending another of its own sessions is the account's logout of that device.
+    _session_revoked(user, [sign_in_id], SessionRevokedReason.LOGOUT)
     audit_record(
         action=AuditAction.LOGOUT if current else AuditAction.SESSIONS_REVOKED,
         actor=user,
@@ -454,6 +533,56 @@ def session_revoke(
         },
     )
     return current
+
+
+# The cursor of the expired sessions' report.
+EXPIRED_CURSOR = "session.expired"
+
+
+class _CursorMoved(Exception):
+    """Another report moved the cursor first (SQLite has no row lock to wait on)."""
+
+
+def sessions_expired_record(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Record ``session.revoked`` (reason ``expired``) for each sign-in that reached its end
+    unrevoked since the last report; returns how many. The webhooks worker runs it every
+    minute. The first report only starts the cursor: sessions that ended before it are
+    not reported. The events and the cursor's move are one transaction, so a report is
+    made once (a concurrent one finds the cursor moved and records nothing)."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            cursor, created = Cursor.objects.select_for_update().get_or_create(
+                name=EXPIRED_CURSOR, defaults={"position": now}
+            )
+            if created:
+                return 0
+            ended = list(
+                SignIn.objects.filter(
+                    revoked_at__isnull=True,
+                    expires_at__gt=cursor.position,
+                    expires_at__lte=now,
+                )
+                .select_related("user")
+                .order_by("expires_at")[:limit]
+            )
+            events_record(
+                NewEvent(
+                    type=EventType.SESSION_REVOKED,
+                    subject=sign_in.user,
+                    facts={"sessionId": str(sign_in.id), "reason": SessionRevokedReason.EXPIRED},
+                )
+                for sign_in in ended
+            )
+            # A full batch: the next report goes on from its last end.
+            position = ended[-1].expires_at if len(ended) == limit else now
+            if not Cursor.objects.filter(name=EXPIRED_CURSOR, position=cursor.position).update(
+                position=position
+            ):
+                raise _CursorMoved()
+    except _CursorMoved:
+        return 0
+    return len(ended)
 
 
 def sign_in_failure_record(

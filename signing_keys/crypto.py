@@ -1,23 +1,20 @@
 """Key generation and encryption at rest, all by ``cryptography`` (and PyJWT's JWK export).
 
-Private keys are stored as PKCS #8 PEM encrypted with Fernet (AES-128-CBC + HMAC-SHA256)
-under ``SIGNING_KEYS_SECRET``: several comma-separated secrets are a ``MultiFernet``, the
-first encrypting and every one decrypting, so the secret itself can be rotated
-(``manage.py signing_keys reencrypt``). A secret is stretched to a Fernet key by HKDF.
+Private keys are stored as PKCS #8 PEM encrypted under ``SIGNING_KEYS_SECRET`` by
+``core.encryption`` (Fernet; several comma-separated secrets are a ``MultiFernet``, so the
+secret itself can be rotated: ``manage.py signing_keys reencrypt``).
 """
 
-import base64
-import functools
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.fernet import InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
+
+from core import encryption as encryption_at_rest
 
 ASYMMETRIC_ALGORITHMS = ("ES256", "EdDSA")
 PrivateKey = ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
@@ -38,21 +35,12 @@ class NewKey:
     private_key_encrypted: str
 
 
-def fernet_key(secret: str) -> bytes:
-    """The Fernet key of one secret (any string; a random one of 32+ bytes in production)."""
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"launchpad signing keys"
-    ).derive(secret.encode())
-    return base64.urlsafe_b64encode(derived)
-
-
-@functools.lru_cache(maxsize=4)
-def _fernet(secrets_: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(fernet_key(secret)) for secret in secrets_])
+# The HKDF purpose of the signing keys' Fernet key (unchanged: stored keys still decrypt).
+_PURPOSE = b"launchpad signing keys"
 
 
 def encryption() -> MultiFernet:
-    return _fernet(tuple(settings.SIGNING_KEYS_SECRETS))
+    return encryption_at_rest.encryption(purpose=_PURPOSE)
 
 
 def public_jwk(public_key: PublicKey, *, kid: str, algorithm: str) -> dict[str, Any]:

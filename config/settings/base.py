@@ -51,6 +51,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",  # the OpenAPI document
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
     "axes",  # the admin site's sign-in lockout
+    "django_q",  # the task queue: the webhooks worker (`manage.py qcluster`) and its schedule
 ]
 LOCAL_APPS = [
     "accounts",
@@ -61,6 +62,8 @@ LOCAL_APPS = [
     "backoffice",
     "service_clients",
     "oauth",
+    "events",  # the outbox: every change's event, written in the change's transaction
+    "webhooks",  # delivering the events to staff-registered endpoints, signed
 ]
 INSTALLED_APPS: list[str] = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -150,7 +153,7 @@ else:
 DATABASES: dict[str, dj_database_url.DBConfig] = {"default": _database}
 
 # --- Cache (rate-limit counters, the sign-in cache): shared by every process --------------
-REDIS_URL = env_optional("REDIS_URL")
+REDIS_URL = environment.REDIS_URL
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
@@ -319,3 +322,4 @@ from config.settings.ratelimit import *  # noqa: E402, F403  rate, input and sig
 from config.settings.reliability import *  # noqa: E402, F403  bounded waits
 from config.settings.security import *  # noqa: E402, F403  proxies, HTTPS, headers, hashers
 from config.settings.users import *  # noqa: E402, F403  profiles, roles, jurisdictions
+from config.settings.webhooks import *  # noqa: E402, F403  delivery, SSRF guard, task queue

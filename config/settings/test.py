@@ -18,3 +18,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # limits themselves (tests/config/test_ratelimit.py) set small ones.
 RATE_LIMITS = {scope: "100000/h" for scope in RATE_LIMITS}  # noqa: F405
 NEW_ACCOUNTS_PER_ADDRESS_PER_HOUR = 100000
+
+# The suite's receivers listen on 127.0.0.1 (the SSRF guard's own tests turn this off).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+# The suite runs the worker's steps itself (tests/webhooks); the tests of the wake-up and
+# of the worker turn it on.
+WEBHOOKS_DISPATCH_ON_COMMIT = False

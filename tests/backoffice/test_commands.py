@@ -178,6 +178,7 @@ def test_purge_expired(user):
     out = _run("purge_expired")
     assert "Deleted 1 expired sign-in proof(s), 2 old sign-in(s)" in out
     assert "1 audit event(s)" in out
+    assert "0 webhook event(s)" in out
     assert list(UsedSignInProof.objects.values_list("key", flat=True)) == ["fresh"]
     assert sorted(SignIn.objects.values_list("refresh_jti", flat=True)) == ["b", "live"]
     assert AuditEvent.objects.count() == 1

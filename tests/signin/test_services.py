@@ -143,8 +143,8 @@ def test_a_returning_sign_in_costs_one_statement_for_the_account(with_wallet):
     assert account_statements[0].startswith("UPDATE")
     assert WalletRow._meta.db_table in account_statements[0]
     assert [sql for sql in statements_run if WalletRow._meta.db_table in sql] == account_statements
-    # The used proof, the account, the sign-in, the audit event: four statements in all.
-    assert len(statements_run) == 4, statements_run
+    # The used proof, the account, the sign-in, the event (outbox), the audit event.
+    assert len(statements_run) == 5, statements_run
 
 
 def test_banned_account_gets_no_tokens():

@@ -11,7 +11,8 @@ from backoffice.housekeeping import records_purge
 class Command(BaseCommand):
     help = (
         "Delete used sign-in proofs past their expiry, sign-ins revoked or expired more than "
-        "SIGN_IN_RETENTION_DAYS ago, and audit events older than AUDIT_RETENTION_DAYS."
+        "SIGN_IN_RETENTION_DAYS ago, audit events older than AUDIT_RETENTION_DAYS, and "
+        "delivered webhook events older than EVENTS_RETENTION_DAYS."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{verb} {counts.sign_in_proofs} expired sign-in proof(s), "
                 f"{counts.sign_ins} old sign-in(s) (kept {settings.SIGN_IN_RETENTION_DAYS} days), "
-                f"{counts.audit_events} audit event(s) (kept {settings.AUDIT_RETENTION_DAYS} days)"
+                f"{counts.audit_events} audit event(s)"
+                f" (kept {settings.AUDIT_RETENTION_DAYS} days), "
+                f"{counts.events} webhook event(s) (kept {settings.EVENTS_RETENTION_DAYS} days)"
             )
         )
