@@ -40,10 +40,13 @@ from permissions.rules import (
     BAN_PERMISSION,
     REVOKE_SESSIONS_PERMISSION,
     UNLINK_WALLET_PERMISSION,
+    is_super_admin,
 )
 from signin import selectors as signin_selectors
 from signin.devices import device_name
 from signin.models import SignIn
+from webhooks import selectors as webhook_selectors
+from webhooks.models import Delivery
 
 # Roles, not Django groups, decide what staff may do.
 admin.site.unregister(Group)
@@ -417,8 +420,9 @@ class UserAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        """The account's page, with its live sessions (each revocable, or all at once) and
-        its latest audit events below the form."""
+        """The account's page, with its live sessions (each revocable, or all at once), its
+        latest audit events and, for a super-admin, the latest webhook deliveries about it
+        below the form."""
         user = self.get_object(request, object_id)
         if user is not None:
             extra_context = {
@@ -430,6 +434,11 @@ class UserAdmin(admin.ModelAdmin):
                     ]
                 ),
                 "audit_trail_url": _changelist_url(AuditEvent, subject_uuid=user.pk),
+                # Endpoints and deliveries are the super-admins' (webhooks/admin.py).
+                "webhook_deliveries": webhook_selectors.deliveries_about_account(user_id=user.pk)
+                if is_super_admin(request.user)
+                else None,
+                "webhook_deliveries_url": _changelist_url(Delivery, q=str(user.pk)),
                 # The buttons' rule; the flow checks it again on the POST.
                 "may_revoke": request.user.has_perm(REVOKE_SESSIONS_PERMISSION, user),
             }

@@ -1,5 +1,5 @@
 """The account's page in the admin site: live sessions, revoked one by one or all at once
-through the staff flows, and the latest audit events."""
+through the staff flows, the latest audit events and (for super-admins) webhook deliveries."""
 
 import pytest
 from django.test import Client
@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from signin.models import SignIn
+from webhooks.services import endpoint_create, events_fan_out
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,30 @@ def test_plain_users_cannot_post_here(user, sign_in, wallet):
     target, _ = _signed_in_twice(sign_in, wallet)
     assert _client(user).post(_revoke_url(target), {"sign_in": "all"}).status_code == 302
     assert SignIn.objects.filter(user=target, revoked_at=None).count() == 2
+
+
+def test_a_super_admin_sees_the_webhook_deliveries_about_the_account(
+    super_admin, admin_user, sign_in, wallet, settings
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    endpoint = endpoint_create(actor=None, url="http://127.0.0.1:9/hooks").endpoint
+    user, _ = _signed_in_twice(sign_in, wallet)
+    other = sign_in(type(wallet)())  # another account's events are not listed
+    assert other["user"]["id"] != str(user.pk)
+    events_fan_out()
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+
+    page = _client(super_admin).get(url)
+    deliveries = page.context["webhook_deliveries"]
+    assert sorted(d.event.type for d in deliveries) == sorted(
+        ["user.created", "session.created", "session.created"]
+    )
+    assert {d.endpoint_id for d in deliveries} == {endpoint.pk}
+    content = page.content.decode()
+    assert 'id="user-webhook-deliveries"' in content
+    assert reverse("admin:webhooks_delivery_change", args=[deliveries[0].pk]) in content
+
+    # Endpoints and deliveries are the super-admins': an admin's page leaves them out.
+    page = _client(admin_user).get(url)
+    assert page.context["webhook_deliveries"] is None
+    assert 'id="user-webhook-deliveries"' not in page.content.decode()
