@@ -201,3 +201,31 @@ def test_without_the_cache_every_period_is_counted(monkeypatch):
     monkeypatch.setattr(cache, "set_many", unavailable)
     hours = insight.sign_ins_per_hour(now=NOW, tz=UTC)
     assert [period.total for period in hours[-3:]] == [1, 0, 0]
+
+
+def test_the_worker_keeps_closed_periods_in_the_cache(monkeypatch):
+    """The schedule exists, and its task leaves a view only the open periods to count."""
+    from django_q.models import Schedule
+
+    from backoffice.tasks import insight_warm
+
+    schedule = Schedule.objects.get(func="backoffice.tasks.insight_warm")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 5, -1)
+    _sign_in_at(NOW - timedelta(days=2))
+    insight_warm(now=NOW)
+    counted: list[timedelta] = []
+    count = insight._count
+
+    def spy(**kwargs):
+        counted.append(kwargs["until"] - kwargs["since"])
+        return count(**kwargs)
+
+    monkeypatch.setattr(insight, "_count", spy)
+    seen = insight.insight(now=NOW)
+    # Each series counts its open period alone: the current hour, today (a day may be 23
+    # or 25 hours long where daylight saving time changes).
+    assert (
+        sorted(counted)
+        == [timedelta(hours=1)] + [pytest.approx(timedelta(days=1), abs=timedelta(hours=1))] * 2
+    )
+    assert sum(period.total for period in seen.sign_ins_per_hour) == 1
