@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from metrics.instruments import service_error_observed
 from signing_keys import crypto
 from signing_keys.models import PUBLISHED_STATES, KeyState, SigningKey
 
@@ -149,6 +150,7 @@ class KeySetCache:
             except DatabaseError:
                 if self._key_set is None:
                     raise
+                service_error_observed(service="database", operation="signing_keys")
                 # Keep verifying with what we had; nothing can change keys while the
                 # database is down. Try again after the interval.
                 logger.warning("signing keys not refreshed: the database did not answer")
