@@ -7,7 +7,8 @@ Runs the production WSGI application (config.wsgi) in-process with the benchmark
 settings (bench/run.py's ``service_env``, the access line written to /dev/null) on a migrated
 database, three times under ``valgrind --tool=callgrind``: with no measured request, with
 ``--reads`` cached ``GET /auth/my-profile`` and with ``--sign-ins`` returning
-``POST /auth/login``; prints each one's instructions per request, start-up subtracted. Run
+``POST /auth/login``; prints each one's instructions per request, start-up subtracted. The
+metrics are kept as under gunicorn, in files (``PROMETHEUS_MULTIPROC_DIR``). Run
 it on two checkouts to compare code ("not slower" in docs/performance.md): the counts repeat
 to within a fraction of a percent whatever else the machine is doing, where `make bench`'s
 req/s move by a tenth from one run to the next.
@@ -86,6 +87,8 @@ def instructions(mode: str, count: int, algorithm: str, folder: Path) -> int:
         ],
         check=True,
         cwd=ROOT,
+        # The metrics' storage under gunicorn (gunicorn.conf.py sets the folder there).
+        env=os.environ | {"PROMETHEUS_MULTIPROC_DIR": str(folder)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
