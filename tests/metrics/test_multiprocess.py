@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from prometheus_client.mmap_dict import MmapedDict
+from prometheus_client.mmap_dict import MmapedDict, mmap_key
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.deploy import live
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.live
 TOKEN = "m3trics-scrape-token-0f-a-live-test-deployment"
 BATCH = 40  # requests sent at once, four at a time: each worker is busy in turn
 MAX_BATCHES = 25
+STALE_FILE = "counter_999999999.db"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,12 @@ def server_and_folder(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("metrics-live")
     folder = workdir / "prometheus"
     folder.mkdir()
+    # A previous run's counts, left in the folder: the master's start empties it.
+    stale = MmapedDict(str(folder / STALE_FILE))
+    stale.write_value(
+        mmap_key("http_requests", "http_requests_total", ["endpoint"], ["health"], ""), 1000.0, 0.0
+    )
+    stale.close()
     server = live.start(
         workdir,
         {
@@ -67,6 +74,7 @@ def _reported_health(server) -> float:
 
 def test_the_counts_of_every_worker_add_up(server_and_folder):
     server, folder = server_and_folder
+    assert not (folder / STALE_FILE).exists()
     before, by_worker_before = _reported_health(server), _health_by_worker(folder)
     sent = 0
     with ThreadPoolExecutor(max_workers=4) as pool:
