@@ -16,13 +16,12 @@ The workers' metrics add up (prometheus_client's multiprocess mode): each worker
 counts to files in ``PROMETHEUS_MULTIPROC_DIR`` and ``/metrics``, whichever worker serves it,
 reads them all. Unset, it is a folder of its own for this port under the temporary folder.
 The variable is set here, before the application (and prometheus_client, which reads it
-once) is loaded; the folder is emptied when the master starts, so the counts start at zero
-with it, and a dead worker's counts stay in it (a counter never goes down).
+once) is loaded; its files (``*.db``) are removed when the master starts, so the counts
+start at zero with it, and a dead worker's counts stay in it (a counter never goes down).
 """
 
 import gc
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -82,11 +81,9 @@ def on_starting(server: Arbiter) -> None:
 
     database_check()
     # A previous run's counts (a restart on the same machine) would be added to this one's.
-    for entry in metrics_dir.iterdir():
-        if entry.is_dir():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
+    # Only prometheus_client's files: the folder may be one the operator named.
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
 
 
 def child_exit(server: Arbiter, worker: Worker) -> None:
