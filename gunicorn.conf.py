@@ -11,17 +11,34 @@ taken from the other workers' requests). Nothing opens a database or Redis conne
 import (tests/config/test_gunicorn_conf.py), so no socket is shared across the fork; each
 worker connects on its first request. The master keeps the code it loaded: new code needs
 a restart of the master (a deploy starts new dynos), not a ``SIGHUP``.
+
+The workers' metrics add up (prometheus_client's multiprocess mode): each worker writes its
+counts to files in ``PROMETHEUS_MULTIPROC_DIR`` and ``/metrics``, whichever worker serves it,
+reads them all. Unset, it is a folder of its own for this port under the temporary folder.
+The variable is set here, before the application (and prometheus_client, which reads it
+once) is loaded; its files (``*.db``) are removed when the master starts, so the counts
+start at zero with it, and a dead worker's counts stay in it (a counter never goes down).
 """
 
 import gc
 import os
+import tempfile
+from pathlib import Path
 
 from gunicorn.arbiter import Arbiter
 from gunicorn.workers.base import Worker
 
 from config.env import env_int, env_str
 
-bind = f"{env_str('HOST', '0.0.0.0')}:{env_int('PORT', 8000)}"  # noqa: S104 - a dyno's router
+port = env_int("PORT", 8000)
+bind = f"{env_str('HOST', '0.0.0.0')}:{port}"  # noqa: S104 - a dyno's router
+metrics_dir = Path(
+    os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / f"launchpad-metrics-{port}")
+    )
+)
+# Before the application is loaded: a metric without labels opens its file at import.
+metrics_dir.mkdir(parents=True, exist_ok=True)
 workers = env_int("WEB_CONCURRENCY", 2)
 threads = env_int("GUNICORN_THREADS", 1)
 preload_app = True
@@ -63,3 +80,16 @@ def on_starting(server: Arbiter) -> None:
     from config.startup import database_check
 
     database_check()
+    # A previous run's counts (a restart on the same machine) would be added to this one's.
+    # Only prometheus_client's files: the folder may be one the operator named.
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: Arbiter, worker: Worker) -> None:
+    """A worker is gone: its live gauges go with it; its counters stay in the totals."""
+    # Imported here, not at the top: prometheus_client picks its storage when first
+    # imported, which must come after PROMETHEUS_MULTIPROC_DIR is set above.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(metrics_dir))

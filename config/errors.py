@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from config.ratelimit import USAGE_ATTRIBUTE
 from core.errors import ServiceError
+from metrics.instruments import service_error_observed
 
 logger = logging.getLogger("config.errors")
 
@@ -156,9 +157,11 @@ def _error_response(exc: Exception, context: dict) -> Response | None:
 def unexpected_error_response(request: HttpRequest, exc: BaseException) -> JsonResponse:
     part = service_unavailable_part(exc)
     if part is not None:
+        service_error_observed(service=part, operation="request")
         logger.error("%s unavailable on %s %s: %s", part, request.method, request.path, exc)
         return error_response(HTTPStatus.SERVICE_UNAVAILABLE, f"The {part} is unavailable")
     if isinstance(exc, DatabaseError):
+        service_error_observed(service="database", operation="request")
         logger.exception("database error on %s %s", request.method, request.path)
     else:
         logger.exception("unhandled error on %s %s", request.method, request.path)
@@ -184,6 +187,7 @@ def server_error(request: HttpRequest) -> JsonResponse:
     exc = sys.exc_info()[1]
     part = service_unavailable_part(exc) if exc is not None else None
     if part is not None:
+        service_error_observed(service=part, operation="request")
         return error_response(HTTPStatus.SERVICE_UNAVAILABLE, f"The {part} is unavailable")
     return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal server error")
 

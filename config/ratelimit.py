@@ -50,6 +50,7 @@ from rest_framework.throttling import BaseThrottle
 from config.cache import redis_client, uses_redis
 from config.client import client_ip
 from core.errors import ServiceError
+from metrics.instruments import rate_limit_refused, service_error_observed
 
 logger = logging.getLogger("config.ratelimit")
 
@@ -70,6 +71,7 @@ class CacheUnavailable(ServiceError):
 class Usage:
     """One counter after this request: what the ``x-ratelimit-*`` headers say."""
 
+    scope: str  # a key of settings.RATE_LIMITS (or a service's own, e.g. new_accounts)
     limit: int
     remaining: int
     reset: int  # epoch seconds when the window ends
@@ -229,6 +231,7 @@ def _count(request: Any, hits: list[Hit]) -> list[Usage]:
             count = usage["count"] + (1 if hit.peek else 0)
             usages.append(
                 Usage(
+                    scope=hit.scope,
                     limit=usage["limit"],
                     remaining=max(0, usage["limit"] - count),
                     reset=int(time.time()) + usage["time_left"],
@@ -237,6 +240,7 @@ def _count(request: Any, hits: list[Hit]) -> list[Usage]:
             )
         return usages
     except _CACHE_ERRORS as exc:
+        service_error_observed(service="cache", operation="rate_limit")
         if settings.RATELIMIT_FAIL_OPEN:
             logger.warning("rate limits not counted, cache unavailable: %s", exc)
             return []
@@ -247,6 +251,7 @@ def _count(request: Any, hits: list[Hit]) -> list[Usage]:
 class Counter:
     """One rate-limit counter in Redis: django-ratelimit's key for this window."""
 
+    scope: str
     key: str
     limit: int
     ttl: int  # seconds: the window and django-ratelimit's fudge
@@ -261,6 +266,7 @@ class Counter:
         if self.peek:
             count += 1  # as if this request were counted
         return Usage(
+            scope=self.scope,
             limit=self.limit,
             remaining=max(0, self.limit - count),
             reset=self.reset,
@@ -317,6 +323,7 @@ def _counters(hits: list[Hit]) -> list[Counter]:
         key = cache.make_key(_make_cache_key(hit.scope, window, parsed, hit.value, ALL))
         counters.append(
             Counter(
+                scope=hit.scope,
                 key=key,
                 limit=limit,
                 ttl=period + EXPIRATION_FUDGE,
@@ -362,9 +369,11 @@ def account_counters(view: Any, account_id: Any) -> list[Counter]:
 
 def counted(request: Any, counters: list[Counter], counts: list[int]) -> Usage:
     """Keep counts made by another Redis call for the throttle and the headers; returns the
-    tightest usage (the caller refuses the request at once if it is exceeded)."""
+    tightest usage (the caller refuses the request at once if it is exceeded, counted here)."""
     usage = _tightest([c.usage(n) for c, n in zip(counters, counts, strict=True)])
     setattr(getattr(request, "_request", request), USAGE_ATTRIBUTE, usage)
+    if usage.exceeded:
+        rate_limit_refused(scope=usage.scope)
     return usage
 
 
@@ -401,7 +410,9 @@ class RateLimitThrottle(BaseThrottle):
         if not usages:
             return True
         self.usage = _tightest(usages)
-        if not self.usage.exceeded:
+        if self.usage.exceeded:
+            rate_limit_refused(scope=self.usage.scope)
+        else:
             # Counted by ``count_successes`` if the answer is a success.
             setattr(request._request, ON_SUCCESS_ATTRIBUTE, [h for h in hits if h.peek])
         return not self.usage.exceeded

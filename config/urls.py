@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from config import errors, openapi, views
+from metrics import views as metrics_views
 
 # The API's hot paths first: URLs resolve by trying patterns in order.
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     re_path(r"^health/?$", views.HealthApi.as_view(), name="health"),
     re_path(r"^api/schema/?$", openapi.SchemaApi.as_view(), name="api-schema"),
     re_path(r"^api/docs/?$", openapi.DocsApi.as_view(url_name="api-schema"), name="api-docs"),
+    # For operators, not part of the API (never public: metrics/access.py).
+    re_path(r"^metrics/?$", metrics_views.metrics, name="metrics"),
     # Before the admin's own URLs: the same sign-in page, rate limited.
     path("admin/login/", views.admin_login, name="admin-login-limited"),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from config.errors import error_response, service_unavailable_part
 from config.ratelimit import ADDRESS, USAGE_ATTRIBUTE, rate_limit_hit
+from metrics.instruments import rate_limit_refused, service_error_observed
 
 
 def _database_ok() -> bool:
@@ -25,8 +26,10 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception as exc:
-        if service_unavailable_part(exc) is None:
+        part = service_unavailable_part(exc)
+        if part is None:
             raise
+        service_error_observed(service=part, operation="health")
         return False
     return True
 
@@ -36,8 +39,10 @@ def _cache_ok() -> bool:
         cache.set("health:probe", "1", timeout=5)
         return cache.get("health:probe") == "1"
     except Exception as exc:
-        if service_unavailable_part(exc) is None:
+        part = service_unavailable_part(exc)
+        if part is None:
             raise
+        service_error_observed(service=part, operation="health")
         return False
 
 
@@ -105,6 +110,7 @@ def admin_login(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         if usage is not None:
             setattr(request, USAGE_ATTRIBUTE, usage)
             if usage.exceeded:
+                rate_limit_refused(scope=usage.scope)
                 return error_response(
                     HTTPStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts; try again later"
                 )

@@ -1,4 +1,8 @@
-"""Errors of the sign-in flows; ``config.errors`` maps them to the JSON error shape."""
+"""Errors of the sign-in flows; ``config.errors`` maps them to the JSON error shape.
+
+A refusal of ``POST /auth/login`` carries its ``reason``: a fixed word, the outcome the
+sign-in metric counts it under (``metrics.instruments.sign_in_observed``).
+"""
 
 from http import HTTPStatus
 
@@ -10,15 +14,24 @@ class SignInFailed(ServiceError):
 
     status = HTTPStatus.UNAUTHORIZED
     default_message = "Invalid signature"
+    # bad_signature; stale: outside the time window; bad_message: not a message for here.
+    reason = "bad_signature"
+
+    def __init__(self, message: str | None = None, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
 
 
 class SignatureReplayed(SignInFailed):
     default_message = "Signature has already been used"
+    reason = "replay"
 
 
 class AccountBanned(ServiceError):
     status = HTTPStatus.FORBIDDEN
     default_message = "Account is banned"
+    reason = "banned"
 
 
 class TokenRejected(ServiceError):
@@ -33,6 +46,7 @@ class TooManyNewAccounts(ServiceError):
 
     status = HTTPStatus.TOO_MANY_REQUESTS
     default_message = "Too many new accounts from this address; try again later"
+    reason = "new_accounts_limited"
 
     def __init__(self, retry_after: int) -> None:
         super().__init__()

@@ -1,5 +1,6 @@
 """``POST /auth/login`` as one call: validate the body, dispatch its form, sign in; a refused
-attempt is logged for operators and audited.
+attempt is logged for operators and audited, and every attempt counted for /metrics by its
+outcome (``succeeded`` or the refusal's reason).
 
 The view parses the request and answers; everything between is here, so the whole sign-in
 can be exercised without HTTP.
@@ -7,6 +8,7 @@ can be exercised without HTTP.
 
 import logging
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
 
 from django.utils import timezone
@@ -14,6 +16,7 @@ from rest_framework import exceptions
 
 from config.bound_serializers import bound_validation
 from core.errors import ServiceError
+from metrics.instruments import SIGN_IN_SUCCEEDED, sign_in_observed
 from signin import services
 from signin.serializers import LoginInputSerializer
 
@@ -21,6 +24,12 @@ logger = logging.getLogger("accounts.sign_in")
 
 # Bound once (config/bound_serializers.py): the serializer documents the shape.
 _login_input = bound_validation(LoginInputSerializer)
+
+# The outcomes of refusals that carry no reason of their own (signin/exceptions.py's do).
+INVALID_REQUEST = "invalid"
+RATE_LIMITED = "rate_limited"
+UNAVAILABLE = "unavailable"  # a backing service the sign-in needs did not answer (503)
+OTHER = "other"
 
 
 def login(
@@ -40,11 +49,12 @@ def login(
     try:
         data = proof_input(body)
     except exceptions.ValidationError as exc:
+        sign_in_observed(outcome=INVALID_REQUEST)
         _log_failure(exc, body=body, ip_address=ip_address)
         raise
     now = now or timezone.now()
     try:
-        return services.wallet_sign_in(
+        result = services.wallet_sign_in(
             proof=proof_from_input(data, now=now),
             ip_address=ip_address,
             user_agent=user_agent,
@@ -52,6 +62,7 @@ def login(
             now=now,
         )
     except ServiceError as exc:
+        sign_in_observed(outcome=_refusal_reason(exc))
         services.sign_in_failure_record(
             address=data["siws"].address if "siws" in data else data["address"],
             reason=exc.message,
@@ -60,6 +71,8 @@ def login(
         )
         _log_failure(exc, body=body, ip_address=ip_address)
         raise
+    sign_in_observed(outcome=SIGN_IN_SUCCEEDED)
+    return result
 
 
 def proof_input(body: Any) -> dict[str, Any]:
@@ -90,6 +103,13 @@ def proof_from_input(
         now=now,
         purpose=purpose,
     )
+
+
+def _refusal_reason(exc: ServiceError) -> str:
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str):
+        return reason
+    return UNAVAILABLE if exc.status == HTTPStatus.SERVICE_UNAVAILABLE else OTHER
 
 
 def _log_failure(exc: Exception, *, body: Any, ip_address: str | None) -> None:

@@ -23,6 +23,7 @@ from audit.services import audit_record
 from config.ratelimit import rate_limit_value_hit
 from events.models import Cursor, EventType, SessionRevokedReason
 from events.services import NewEvent, events_record
+from metrics.instruments import rate_limit_refused
 from signin import sign_in_cache, solana
 from signin.exceptions import (
     AccountBanned,
@@ -121,7 +122,7 @@ def proof_from_timestamp(
     window = settings.SIGN_IN_WINDOW
     # Compared in milliseconds first: a far-off timestamp may not fit in a datetime.
     if abs(now.timestamp() * 1000 - timestamp_ms) > window.total_seconds() * 1000:
-        raise SignInFailed("Timestamp is outside the allowed window")
+        raise SignInFailed("Timestamp is outside the allowed window", reason="stale")
     signed_at = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
     return SignInProof(
         address=address,
@@ -146,29 +147,35 @@ def proof_from_siws(
     """Sign In With Solana: check domain, URI, chain, times and the statement (exactly the
     ``purpose``'s; for a sign-in, none of a link's); the nonce may be used once."""
     if message.domain not in settings.SIGN_IN_DOMAINS:
-        raise SignInFailed("Message domain is not allowed")
+        raise SignInFailed("Message domain is not allowed", reason="bad_message")
     if message.uri is None or not uri_is_on_domain(message.uri, message.domain):
-        raise SignInFailed("Message URI must be an https URL on the message's domain")
+        raise SignInFailed(
+            "Message URI must be an https URL on the message's domain", reason="bad_message"
+        )
     if message.chain_id is not None and message.chain_id not in settings.SIWS_CHAIN_IDS:
-        raise SignInFailed("Message chain is not allowed")
+        raise SignInFailed("Message chain is not allowed", reason="bad_message")
     if message.version is not None and message.version != "1":
-        raise SignInFailed("Message version is not supported")
+        raise SignInFailed("Message version is not supported", reason="bad_message")
     if purpose is not None:
         if message.statement != purpose.statement:
-            raise SignInFailed(f"Message statement must be {purpose.statement!r}")
+            raise SignInFailed(
+                f"Message statement must be {purpose.statement!r}", reason="bad_message"
+            )
     elif message.statement is not None and message.statement.startswith(LINK_STATEMENT_PREFIX):
-        raise SignInFailed("Message links a wallet; it does not sign in")
+        raise SignInFailed("Message links a wallet; it does not sign in", reason="bad_message")
     window = settings.SIGN_IN_WINDOW
     if abs(now - message.issued_at) > window:
-        raise SignInFailed("Issued At is outside the allowed window")
+        raise SignInFailed("Issued At is outside the allowed window", reason="stale")
     if message.expiration_time is not None and message.expiration_time <= now:
-        raise SignInFailed("Message has expired")
+        raise SignInFailed("Message has expired", reason="stale")
     if message.not_before is not None and message.not_before > now:
-        raise SignInFailed("Message is not valid yet")
+        raise SignInFailed("Message is not valid yet", reason="stale")
     try:
         public_key = solana.decode_public_key(message.address)
     except solana.EncodingError:
-        raise SignInFailed("Message address is not a Solana address") from None
+        raise SignInFailed(
+            "Message address is not a Solana address", reason="bad_message"
+        ) from None
     fresh_until = message.issued_at + window
     if message.expiration_time is not None:
         fresh_until = min(fresh_until, message.expiration_time)
@@ -244,6 +251,7 @@ def _new_account_allow(ip_address: str | None) -> None:
         return
     usage = rate_limit_value_hit(scope="new_accounts", value=ip_address, rate=f"{cap}/h")
     if usage is not None and usage.exceeded:
+        rate_limit_refused(scope=usage.scope)
         raise TooManyNewAccounts(retry_after=usage.retry_after)
 
 

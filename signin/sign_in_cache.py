@@ -68,6 +68,7 @@ from redis.exceptions import RedisError
 
 from config.cache import redis_client, uses_redis
 from config.ratelimit import Counter, counting_script
+from metrics.instruments import service_error_observed
 from signin.models import PendingInvalidation
 from signing_keys import key_set
 
@@ -188,6 +189,7 @@ def lookup(
             client=client,
         )
     except RedisError as exc:
+        service_error_observed(service="cache", operation="sign_in_cache")
         logger.warning("sign-in cache look-up failed, reading the database: %s", exc)
         return _NOTHING
     # Redis answers: time to apply changes it missed? Then this entry may predate one.
@@ -213,6 +215,7 @@ def store(*, sign_in_id: uuid.UUID, generation: bytes, values: tuple[Any, ...]) 
         key = _entry_key(sign_in_id, caches["default"])
         _redis().set(key, entry, ex=settings.SIGN_IN_CACHE_SECONDS)
     except RedisError as exc:
+        service_error_observed(service="cache", operation="sign_in_cache")
         logger.warning("sign-in cache fill failed: %s", exc)
 
 
@@ -225,6 +228,7 @@ def account_changed(user_id: uuid.UUID) -> None:
     try:
         _redis().set(key, _BUSY, ex=_BUSY_SECONDS)
     except RedisError as exc:
+        service_error_observed(service="cache", operation="sign_in_cache")
         logger.warning("sign-in cache invalidation of %s pending: %s", user_id, exc)
         PendingInvalidation.objects.create(user_id=user_id)
 
@@ -232,6 +236,7 @@ def account_changed(user_id: uuid.UUID) -> None:
         try:
             _redis().delete(key)
         except RedisError as exc:
+            service_error_observed(service="cache", operation="sign_in_cache")
             logger.warning("sign-in cache invalidation of %s failed: %s", user_id, exc)
 
     transaction.on_commit(_drop)
@@ -245,6 +250,7 @@ def pending_invalidate() -> set[uuid.UUID]:
     try:
         rows = list(PendingInvalidation.objects.values_list("pk", "user_id"))
     except DatabaseError as exc:
+        service_error_observed(service="database", operation="sign_in_cache")
         logger.warning("pending sign-in cache invalidations unread: %s", exc)
         return set()
     if not rows:
@@ -260,6 +266,7 @@ def pending_invalidate() -> set[uuid.UUID]:
             client=client,
         )
     except RedisError as exc:
+        service_error_observed(service="cache", operation="sign_in_cache")
         logger.warning("pending sign-in cache invalidations still pending: %s", exc)
         return set()
     # Only the rows read: one committed since is for a change that may be newer than the
@@ -270,5 +277,6 @@ def pending_invalidate() -> set[uuid.UUID]:
             batch = ids[start : start + _PENDING_DELETE_BATCH]
             PendingInvalidation.objects.filter(pk__in=batch).delete()
     except DatabaseError as exc:
+        service_error_observed(service="database", operation="sign_in_cache")
         logger.warning("done sign-in cache invalidations not deleted: %s", exc)
     return user_ids

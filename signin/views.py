@@ -1,5 +1,7 @@
 """The sign-in endpoints: thin views around ``signin.flows`` and ``signin.services``."""
 
+from typing import Never
+
 from django.conf import settings
 from django.http import HttpResponse
 from rest_framework import serializers, status
@@ -11,6 +13,7 @@ from rest_framework.views import APIView
 from config.bound_serializers import bound_representation, bound_validation
 from config.client import client_ip
 from config.ratelimit import ADDRESS, WALLET, RateLimit
+from metrics.instruments import sign_in_observed
 from permissions.rules import jurisdiction_of
 from signin import flows, selectors, services
 from signin.authentication import signed_in
@@ -61,6 +64,11 @@ class LoginApi(APIView):
         RateLimit("sign_in_address", by=ADDRESS),
         RateLimit("sign_in_wallet", by=WALLET, successes_only=True),
     )
+
+    def throttled(self, request: Request, wait: float) -> Never:
+        """A limit refused the attempt before the flow saw it: still a sign-in outcome."""
+        sign_in_observed(outcome=flows.RATE_LIMITED)
+        super().throttled(request, wait)
 
     def post(self, request: Request) -> Response:
         result = flows.login(

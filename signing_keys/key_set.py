@@ -39,6 +39,7 @@ from redis.exceptions import RedisError
 from audit.models import AuditAction
 from audit.services import audit_record
 from config.cache import redis_client, uses_redis
+from metrics.instruments import service_error_observed
 from signing_keys import crypto
 from signing_keys.models import PUBLISHED_STATES, KeyState, SigningKey
 
@@ -173,6 +174,7 @@ class KeySetCache:
             except DatabaseError:
                 if self._key_set is None:
                     raise
+                service_error_observed(service="database", operation="signing_keys")
                 # Keep verifying with what we had; nothing can change keys while the
                 # database is down. Try again after the interval.
                 logger.warning("signing keys not refreshed: the database did not answer")
@@ -264,6 +266,7 @@ def version_read() -> bytes | None:
     try:
         version = client.get(version_key()) if client is not None else None
     except RedisError as exc:
+        service_error_observed(service="cache", operation="signing_keys")
         logger.warning("signing keys' version unread: %s", exc)
         return None
     return version if isinstance(version, bytes) else None
@@ -285,6 +288,7 @@ def keys_changed() -> None:
             # Random, not a counter: a Redis that lost its data never repeats one.
             client.set(version_key(), uuid.uuid4().hex)
         except RedisError as exc:
+            service_error_observed(service="cache", operation="signing_keys")
             logger.warning(
                 "signing keys' version not announced (seen within the interval): %s", exc
             )

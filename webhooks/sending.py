@@ -57,6 +57,14 @@ class Outcome:
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
 
+    @property
+    def kind(self) -> str:
+        """For the metrics: ``delivered`` (2xx), ``refused`` (any other answer) or
+        ``no_answer`` (refused address, connection error, timeout)."""
+        if self.succeeded:
+            return "delivered"
+        return "refused" if self.status_code is not None else "no_answer"
+
 
 def signed_headers(*, secret: str, message_id: str, body: str, now: datetime) -> dict[str, str]:
     return {

@@ -23,6 +23,7 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import COMMAND, Origin, audit_record
 from events.models import Event, EventType
+from metrics.instruments import webhook_delivery_observed
 from webhooks.addresses import EndpointRefused, Resolver, system_resolve, target_resolve
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Endpoint
 from webhooks.sending import Message, Outcome, message_send
@@ -307,6 +308,7 @@ def deliveries_record(
         failures: dict[int, int] = defaultdict(int)  # per endpoint, since its last success
         succeeded: set[int] = set()
         for delivery, outcome in zip(deliveries, outcomes, strict=True):
+            webhook_delivery_observed(outcome=outcome.kind, seconds=outcome.latency_ms / 1000)
             attempts = delivery.attempts + 1
             if outcome.succeeded:
                 change: tuple = (DeliveryStatus.SUCCEEDED, attempts, None, now)

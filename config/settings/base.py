@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "oauth",
     "events",  # the outbox: every change's event, written in the change's transaction
     "webhooks",  # delivering the events to staff-registered endpoints, signed
+    "metrics",  # /metrics for operators: Prometheus counters of every worker
 ]
 INSTALLED_APPS: list[str] = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -316,6 +317,7 @@ if (
 
 # --- Sections: each adds its own settings and imports nothing from this module --------------
 from config.settings.backoffice import *  # noqa: E402, F403  retention
+from config.settings.metrics import *  # noqa: E402, F403  who may read /metrics
 from config.settings.oauth import *  # noqa: E402, F403  OAuth endpoints, the revocation feed
 from config.settings.operations import *  # noqa: E402, F403  static files, logs, OpenAPI
 from config.settings.ratelimit import *  # noqa: E402, F403  rate, input and sign-in limits

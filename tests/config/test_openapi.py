@@ -19,8 +19,9 @@ from rest_framework.views import APIView
 from config import openapi, views
 from config.openapi import ERROR_SCHEMA, ErrorSerializer
 
-# Not API endpoints: the admin site, the schema and its docs, the JSON 404 catch-all.
-NOT_API = {"api-schema", "api-docs"}
+# Not API endpoints: the admin site, the schema and its docs, the operators' metrics, the
+# JSON 404 catch-all.
+NOT_API = {"api-schema", "api-docs", "metrics"}
 HTTP_METHODS = ["get", "post", "put", "patch", "delete"]
 
 
