@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from accounts.models import User, Wallet
 from audit.models import AuditAction, AuditEvent
 from config.client import client_ip
+from core.inserts import rows_insert
 
 # Keys of ``detail`` that identify a person; removed when the account is deleted.
 PERSONAL_DETAIL_KEYS = frozenset(
@@ -67,7 +68,7 @@ def audit_record(
     """Append one event. ``actor`` did it (None: the system or an operator's command)."""
     if action not in _ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         actor=actor,
         actor_uuid=actor.pk if actor is not None else None,
@@ -77,6 +78,9 @@ def audit_record(
         user_agent=(user_agent or "")[:255],
         detail=detail or {},
     )
+    # Its save() adds only the uuids, set above; every sign-in records one (core/inserts.py).
+    rows_insert(AuditEvent, [event])
+    return event
 
 
 def audit_record_request(

@@ -18,6 +18,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.serializers import PublicProfileSerializer
 from config.bound_serializers import bound_representation
+from core.inserts import rows_insert
 from events.models import Event, EventType
 from events.signals import events_committed
 
@@ -72,9 +73,9 @@ def events_record(events: Iterable[NewEvent]) -> list[Event]:
     rows = [_row(event) for event in events]
     if not rows:
         return []
-    created = Event.objects.bulk_create(rows)
+    rows_insert(Event, rows)
     transaction.on_commit(_committed)
-    return created
+    return rows
 
 
 def event_record(
