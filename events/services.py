@@ -64,8 +64,8 @@ def _row(event: NewEvent) -> Event:
     )
 
 
-def _committed() -> None:
-    events_committed.send(sender=Event)
+def _committed(types: frozenset[str]) -> None:
+    events_committed.send(sender=Event, types=types)
 
 
 def events_record(events: Iterable[NewEvent]) -> list[Event]:
@@ -74,7 +74,7 @@ def events_record(events: Iterable[NewEvent]) -> list[Event]:
     if not rows:
         return []
     rows_insert(Event, rows)
-    transaction.on_commit(_committed)
+    transaction.on_commit(functools.partial(_committed, frozenset(row.type for row in rows)))
     return rows
 
 

@@ -33,6 +33,7 @@ from webhooks.signing_secrets import (
     secret_generate,
     secret_reencrypt,
 )
+from webhooks.subscriptions import subscriptions
 
 # The waits after each failed attempt: ten attempts over about three days, then failed.
 RETRY_DELAYS = (
@@ -102,6 +103,7 @@ def endpoint_create(
         event_types=event_types_clean(event_types),
         secret_encrypted=secret_encrypt(secret),
     )
+    transaction.on_commit(subscriptions.invalidate)
     _record(
         action=AuditAction.WEBHOOK_ENDPOINT_CREATED,
         actor=actor,
@@ -126,6 +128,7 @@ def endpoint_enabled_set(
         endpoint.paused_at = None
         endpoint.consecutive_failures = 0
     endpoint.save(update_fields=["enabled", "paused_at", "consecutive_failures"])
+    transaction.on_commit(subscriptions.invalidate)
     _record(
         action=AuditAction.WEBHOOK_ENDPOINT_ENABLED
         if enabled

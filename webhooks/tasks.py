@@ -12,6 +12,7 @@ all the same.
 import functools
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django_q.tasks import async_task
 
 from signin.services import sessions_expired_record
 from webhooks.services import deliveries_send_due, events_fan_out
+from webhooks.subscriptions import subscriptions
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +63,13 @@ def _wake_up() -> str:
     return capture.message
 
 
-def dispatch_soon(**kwargs: Any) -> None:
-    """``events_committed``'s receiver: wake a worker. A broker that is down loses only the
-    wake-up (the sweep sends the events within a minute), never the change."""
+def dispatch_soon(*, types: Iterable[str] | None = None, **kwargs: Any) -> None:
+    """``events_committed``'s receiver: wake a worker, if an endpoint wants one of the
+    events' ``types`` (None: wake it anyway). A broker that is down loses only the wake-up
+    (the sweep sends the events within a minute), never the change."""
     if not settings.WEBHOOKS_DISPATCH_ON_COMMIT:
+        return
+    if types is not None and not subscriptions.wanted(types):
         return
     try:
         _broker().enqueue(_wake_up())

@@ -25,6 +25,9 @@ EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)
 # A committed change's events wake the worker at once (else the sweep sends them within a
 # minute). The test settings turn it off: the suite runs the worker's steps itself.
 WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("WEBHOOKS_DISPATCH_ON_COMMIT", True)
+# Each process reads which event types the enabled endpoints want at most this often: a
+# committed change wakes the worker only for those (else the sweep sends within a minute).
+WEBHOOKS_SUBSCRIPTIONS_REFRESH_SECONDS = env_int("WEBHOOKS_SUBSCRIPTIONS_REFRESH_SECONDS", 5)
 # Requests one worker process has in flight at once (threads; the database stays on one).
 WEBHOOKS_CONCURRENCY = env_int("WEBHOOKS_CONCURRENCY", 8)
 # Worker processes of `manage.py qcluster` (each delivers one request at a time).

@@ -14,6 +14,8 @@ from signin import services as signin_services
 from tests.events.flows import sign_in
 from tests.wallets import Wallet
 from webhooks import tasks
+from webhooks.services import endpoint_create
+from webhooks.subscriptions import subscriptions
 
 CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
@@ -52,14 +54,42 @@ def test_a_sign_in_costs_one_statement_more_with_events(monkeypatch, first):
 def test_waking_the_worker_after_the_commit_costs_no_statement_on_redis(settings_override):
     keypair = Wallet()
     sign_in(keypair)
+    endpoint_create(
+        actor=None,
+        url="https://hooks.example/in",
+        event_types=["session.created"],
+        resolve=lambda host, port: ["93.184.215.14"],
+    )
+    subscriptions.wanted(())  # the endpoints read before the measured sign-in
     broker = tasks._broker()
+    broker.purge_queue()
     try:
         with CaptureQueriesContext(connection) as captured:
             sign_in(keypair)
         queue_statements = [sql for sql in _statements(captured) if "django_q" in sql]
         on_redis = "redis" in settings.Q_CLUSTER
         assert len(queue_statements) == (0 if on_redis else 1), queue_statements
-        assert broker.queue_size() >= 1  # the wake-up is on the broker
+        assert broker.queue_size() == 1  # the wake-up is on the broker
+    finally:
+        broker.purge_queue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_wake_up_for_events_no_endpoint_wants(settings_override):
+    keypair = Wallet()
+    sign_in(keypair)
+    endpoint_create(
+        actor=None,
+        url="https://hooks.example/in",
+        event_types=["user.banned"],
+        resolve=lambda host, port: ["93.184.215.14"],
+    )
+    broker = tasks._broker()
+    broker.purge_queue()
+    try:
+        sign_in(keypair)  # session.created: nobody subscribed
+        assert broker.queue_size() == 0
+        assert Event.objects.filter(type="session.created").count() == 2  # still recorded
     finally:
         broker.purge_queue()
 
