@@ -207,8 +207,9 @@ def delivery_replay(
 
 # --- The worker's steps -----------------------------------------------------------------------
 def events_fan_out(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Give each event not yet dispatched a delivery per enabled endpoint that wants it, and
-    mark it dispatched, in one transaction per batch; returns the events dispatched.
+    """Give each event not yet dispatched a delivery per enabled endpoint that wants it and
+    existed when it was recorded (an endpoint gets no event from before it was registered),
+    and mark it dispatched, in one transaction per batch; returns the events dispatched.
 
     Rows are locked (skipping those another worker holds, on PostgreSQL) so two workers
     share the work; the unique (endpoint, event) pair keeps a delivery single either way.
@@ -221,7 +222,7 @@ def events_fan_out(*, now: datetime | None = None, batch: int = 500) -> int:
                 Event.objects.filter(dispatched_at__isnull=True)
                 .order_by("id")
                 .select_for_update(skip_locked=True)
-                .only("id", "type")[:batch]
+                .only("id", "type", "created_at")[:batch]
             )
             if not events:
                 return done
@@ -231,7 +232,7 @@ def events_fan_out(*, now: datetime | None = None, batch: int = 500) -> int:
                     Delivery(endpoint=endpoint, event=event, next_attempt_at=now, created_at=now)
                     for event in events
                     for endpoint in endpoints
-                    if endpoint.wants(event.type)
+                    if endpoint.wants(event.type) and event.created_at >= endpoint.created_at
                 ],
                 ignore_conflicts=True,
             )

@@ -211,3 +211,13 @@ def test_the_sweep_is_scheduled_every_minute():
     schedule = Schedule.objects.get(name=SWEEP_SCHEDULE)
     assert (schedule.func, schedule.schedule_type, schedule.minutes) == (SWEEP, "I", 1)
     assert schedule.repeats < 0  # for ever
+
+
+def test_an_endpoint_gets_no_event_recorded_before_it_was_registered(receiver):
+    user = account()
+    event_record(type=EventType.USER_BANNED, subject=user)  # before any endpoint
+    later = endpoint_create(actor=None, url=receiver.url).endpoint
+    event_record(type=EventType.USER_UNBANNED, subject=user)
+    events_fan_out()
+    assert [d.event.type for d in later.deliveries.all()] == [EventType.USER_UNBANNED]
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
