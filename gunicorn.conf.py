@@ -82,8 +82,10 @@ def on_starting(server: Arbiter) -> None:
     database_check()
     # A previous run's counts (a restart on the same machine) would be added to this one's.
     # Only prometheus_client's files: the folder may be one the operator named.
+    # missing_ok: another master started at the same moment on this folder (two servers
+    # with the same PORT on one machine) may have removed it first.
     for stale in metrics_dir.glob("*.db"):
-        stale.unlink()
+        stale.unlink(missing_ok=True)
 
 
 def child_exit(server: Arbiter, worker: Worker) -> None:
