@@ -7,6 +7,7 @@ Run by bench/run.py with the service's environment (DATABASE_URL etc.) set:
     python bench/prepare.py login-bodies --wallets 2000 --count 20000 --out bodies.jsonl
     python bench/prepare.py login-bodies --first --count 20000 --out bodies.jsonl
     python bench/prepare.py refresh-bodies --count 20000 --out bodies.jsonl
+    python bench/prepare.py webhook-endpoint
 """
 
 import argparse
@@ -32,6 +33,7 @@ from signin.models import SignIn  # noqa: E402
 from signin.services import user_create_for_wallet  # noqa: E402
 from signin.tokens import token_pair_issue  # noqa: E402
 from tests.wallets import Wallet as TestWallet  # noqa: E402
+from webhooks.services import endpoint_create  # noqa: E402
 
 SEED_PREFIX = "Seed"
 
@@ -185,6 +187,16 @@ def login_bodies(count: int, wallets: int, first: bool, out: Path) -> None:
     out.write_text("\n".join(lines) + "\n")
 
 
+def webhook_endpoint() -> None:
+    """An enabled endpoint that wants every event type, as staff register one (its name
+    resolved to a public address without asking DNS: it is never called, no worker runs)."""
+    endpoint_create(
+        actor=None,
+        url="https://receiver.example/webhooks",
+        resolve=lambda host, port: ["93.184.215.14"],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -198,6 +210,7 @@ def main() -> None:
         if name == "login-bodies":
             sub.add_argument("--wallets", type=int, default=2000)
             sub.add_argument("--first", action="store_true")
+    commands.add_parser("webhook-endpoint")
     args = parser.parse_args()
     if args.command == "seed":
         seed(args.users, args.revoked)
@@ -205,6 +218,8 @@ def main() -> None:
         access_tokens(args.count, args.out)
     elif args.command == "refresh-bodies":
         refresh_bodies(args.count, args.out)
+    elif args.command == "webhook-endpoint":
+        webhook_endpoint()
     else:
         login_bodies(args.count, args.wallets, args.first, args.out)
 

@@ -112,7 +112,7 @@ class Result:
     def ratio(self) -> str:
         """Median ratio to the ceiling, with the rounds' lowest and highest."""
         ratios = [s.ratio for s in self.samples]
-        return f"{self.median('ratio'):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+        return f"{self.median('ratio'):.3f} ({min(ratios):.3f}-{max(ratios):.3f})"
 
     def cpu(self) -> str:
         """Median CPU ms per request: gunicorn / PostgreSQL / Redis."""
@@ -381,7 +381,7 @@ def measure(
             results[endpoint.name].samples.append(sample)
             print(
                 f"  [{size}] round {round_number + 1}: {endpoint.name}: {sample.rps:.0f} req/s, "
-                f"ceiling {ceiling_sample.rps:.0f}: {sample.ratio:.2f}",
+                f"ceiling {ceiling_sample.rps:.0f}: {sample.ratio:.3f}",
                 flush=True,
             )
     shutil.rmtree(tmp)
@@ -453,6 +453,12 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="1 round of 3 s, no large run")
     parser.add_argument(
+        "--webhook-endpoint",
+        action="store_true",
+        help="register a webhook endpoint that wants every event type (no worker runs "
+        "during the measurement): each sign-in then also enqueues the worker's wake-up",
+    )
+    parser.add_argument(
         "--algorithm",
         choices=["ES256", "EdDSA", "HS256"],
         default="ES256",
@@ -472,9 +478,12 @@ def main() -> None:
         f"machine: {os.cpu_count()} cores, {os.uname().machine}, {opts.connections} "
         f"connections, {opts.rounds} rounds of {opts.seconds}s, access tokens"
         f" {opts.algorithm}"
+        + (", a webhook endpoint wanting every event" if opts.webhook_endpoint else "")
     ]
     for size, users in sizes:
         prepare(f"seed --users {users} --revoked {users if size == 'large' else 0}", env)
+        if opts.webhook_endpoint:
+            prepare("webhook-endpoint", env)
         servers = {"service": Server(f"service-{size}", SERVICE_PORT, env)}
         if opts.stock and size == "small":
             servers[STOCK] = Server(f"{STOCK}-{size}", STOCK_PORT, stock_env(), "stock.wsgi")

@@ -50,16 +50,23 @@ def profile_data(user: User) -> dict[str, Any]:
     return _public_profile()(user)
 
 
-def _row(event: NewEvent) -> Event:
+def _row(event: NewEvent, profiles: dict[Any, dict[str, Any]]) -> Event:
     if event.type not in _TYPES:
         raise ValueError(f"unknown event type {event.type!r}")
     leaked = SECRET_KEYS.intersection(event.facts)
     if leaked:
         raise ValueError(f"event data may not carry {sorted(leaked)}")
-    data = profile_data(event.subject) if event.subject is not None else {}
+    subject = event.subject
+    if subject is None:
+        data = {}
+    else:
+        # A first sign-in's two events are about one account: its profile is built once.
+        if subject.pk not in profiles:
+            profiles[subject.pk] = profile_data(subject)
+        data = profiles[subject.pk]
     return Event(
         type=event.type,
-        subject_uuid=event.subject.pk if event.subject is not None else None,
+        subject_uuid=subject.pk if subject is not None else None,
         data={**data, **event.facts},
     )
 
@@ -70,7 +77,8 @@ def _committed(types: frozenset[str]) -> None:
 
 def events_record(events: Iterable[NewEvent]) -> list[Event]:
     """Record events in the caller's transaction, in one statement."""
-    rows = [_row(event) for event in events]
+    profiles: dict[Any, dict[str, Any]] = {}
+    rows = [_row(event, profiles) for event in events]
     if not rows:
         return []
     rows_insert(Event, rows)

@@ -1,25 +1,9 @@
 """The worker's schedule that keeps the dashboard's closed periods in the cache
-(``backoffice.tasks.insight_warm``, every 5 minutes), created once, idempotently."""
+(``backoffice.tasks.insight_warm``, every 5 minutes)."""
 
 from django.db import migrations
 
-NAME = "backoffice: dashboard series"
-
-
-def schedule_create(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name=NAME,
-        defaults={
-            "func": "backoffice.tasks.insight_warm",
-            "schedule_type": "I",  # minutes
-            "minutes": 5,
-            "repeats": -1,
-        },
-    )
-
-
-def schedule_delete(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
+from core.schedules import schedule_operation
 
 
 class Migration(migrations.Migration):
@@ -27,4 +11,10 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(schedule_create, schedule_delete)]
+    operations = [
+        schedule_operation(
+            name="backoffice: dashboard series",
+            func="backoffice.tasks.insight_warm",
+            minutes=5,
+        )
+    ]

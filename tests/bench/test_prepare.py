@@ -49,3 +49,16 @@ def test_token_owners_have_their_primary_wallet(tmp_path):
     prepare.access_tokens(count=2, out=tmp_path / "tokens.txt")
     prepare.refresh_bodies(count=2, out=tmp_path / "bodies.jsonl")
     assert Wallet.objects.filter(is_primary=True).count() == User.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_webhook_endpoint_wants_every_event_so_a_sign_in_wakes_the_worker(tmp_path):
+    from events.models import EventType
+    from webhooks.subscriptions import subscriptions
+
+    prepare.webhook_endpoint()
+    subscriptions.invalidate()
+    try:
+        assert subscriptions.wanted([EventType.SESSION_CREATED])
+    finally:
+        subscriptions.invalidate()  # the next test reads its own endpoints

@@ -1,27 +1,10 @@
-"""The worker's periodic sweep (django-q2 Schedule), created once, idempotently: every
-minute ``webhooks.tasks.sweep`` reports the sessions that expired and sends the events
-whose wake-up was lost and the deliveries due for a retry."""
+"""The worker's periodic sweep: every minute ``webhooks.tasks.sweep`` reports the sessions
+that expired and sends the events whose wake-up was lost and the deliveries due for a
+retry."""
 
 from django.db import migrations
 
-NAME = "webhooks: expired sessions, events and retries"
-
-
-def schedule_create(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name=NAME,
-        defaults={
-            "func": "webhooks.tasks.sweep",
-            "schedule_type": "I",  # minutes
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-
-
-def schedule_delete(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
+from core.schedules import schedule_operation
 
 
 class Migration(migrations.Migration):
@@ -30,4 +13,10 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(schedule_create, schedule_delete)]
+    operations = [
+        schedule_operation(
+            name="webhooks: expired sessions, events and retries",
+            func="webhooks.tasks.sweep",
+            minutes=1,
+        )
+    ]
