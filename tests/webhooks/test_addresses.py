@@ -29,7 +29,15 @@ REFUSED = [
     "::ffff:127.0.0.1",  # IPv4-mapped loopback
     "::ffff:10.0.0.1",
     "::",
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+    "64:ff9b:1::a00:1",  # NAT64 local-use prefix
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+    "2002:7f00:1::",  # 6to4 of 127.0.0.1
+    "::10.0.0.1",  # IPv4-compatible (deprecated) form
 ]
+# Public IPv4 behind the same IPv6 forms stays allowed.
+ALLOWED = ["93.184.216.34", "2606:2800:220:1::", "64:ff9b::5db8:d822", "2002:5db8:d822::1"]
 
 
 def _resolver(*addresses):
@@ -51,6 +59,12 @@ def test_a_private_address_is_refused_as_a_literal_and_as_a_name(address):
         target_resolve(f"https://{literal}/hook")
     with pytest.raises(EndpointRefused):
         target_resolve("https://hooks.example.com/hook", resolve=_resolver(address))
+
+
+@pytest.mark.parametrize("address", ALLOWED)
+def test_a_public_address_is_allowed_in_any_form(address):
+    target = target_resolve("https://hooks.example.com/hook", resolve=_resolver(address))
+    assert target.address == address
 
 
 def test_a_name_is_refused_when_any_of_its_addresses_is_private():
