@@ -6,8 +6,9 @@
 Runs the production WSGI application (config.wsgi) in-process with the benchmark's production
 settings (bench/run.py's ``service_env``, the access line written to /dev/null) on a migrated
 database, three times under ``valgrind --tool=callgrind``: with no measured request, with
-``--reads`` cached ``GET /auth/my-profile`` and with ``--sign-ins`` returning
-``POST /auth/login``; prints each one's instructions per request, start-up subtracted. The
+``--reads`` cached ``GET /auth/my-profile``, with ``--sign-ins`` returning
+``POST /auth/login`` and with ``--first-sign-ins`` of wallets new to the service (each
+creates its account); prints each one's instructions per request, start-up subtracted. The
 metrics are kept as under gunicorn, in files (``PROMETHEUS_MULTIPROC_DIR``). Run
 it on two checkouts to compare code ("not slower" in docs/performance.md): the counts repeat
 to within a fraction of a percent whatever else the machine is doing, where `make bench`'s
@@ -77,7 +78,10 @@ def drive(mode: str, count: int, algorithm: str) -> None:
         if mode == "read":
             request("GET", "/auth/my-profile", token=token)
         else:
-            answer = request("POST", "/auth/login", wallet.login_body(start + number))
+            # The client's key and signature are counted too (as in both checkouts compared).
+            signer = wallet if mode == "login" else Wallet()
+            body = signer.login_body(start + number)
+            answer = request("POST", "/auth/login", body)
             assert b'"token"' in answer, answer[:200]
 
 
@@ -112,6 +116,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reads", type=int, default=400)
     parser.add_argument("--sign-ins", type=int, default=60)
+    parser.add_argument("--first-sign-ins", type=int, default=60)
     parser.add_argument(
         "--algorithm", default="ES256", help="access tokens' JWT_ALGORITHM: ES256, EdDSA, HS256"
     )
@@ -135,6 +140,7 @@ def main() -> None:
         for mode, count, name in (
             ("read", opts.reads, "GET /auth/my-profile (cached)"),
             ("login", opts.sign_ins, "POST /auth/login (returning)"),
+            ("first", opts.first_sign_ins, "POST /auth/login (first)"),
         ):
             per_request = (instructions(mode, count, opts.algorithm, Path(folder)) - base) / count
             print(f"{name}: {per_request / 1e6:.3f} M instructions per request ({count} requests)")

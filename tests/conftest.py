@@ -1,6 +1,7 @@
 import django.test.client
 import pytest
 import rest_framework.test
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
@@ -27,6 +28,12 @@ def _signing_keys_read_again():
     key_set.key_sets.invalidate()
     yield
     key_set.key_sets.invalidate()
+
+
+@pytest.fixture
+def empty_cache() -> None:
+    """The cache emptied first: counters, sign-in entries and versions of earlier tests."""
+    cache.clear()
 
 
 @pytest.fixture

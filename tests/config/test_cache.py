@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from config.cache import DatabaseCache
+from tests.backends import redis_only
 
 
 @pytest.fixture
@@ -70,10 +71,7 @@ def test_concurrent_incr_loses_no_hit(db_cache):
     assert db_cache.get("shared") == threads_count * hits
 
 
-@pytest.mark.skipif(
-    "REDIS_URL" not in os.environ,
-    reason="the scripts' client is Redis's; CI's PostgreSQL + Redis pass runs this",
-)
+@redis_only("the scripts' client is Redis's")
 def test_a_forked_process_gets_its_own_redis_connection():
     """gunicorn forks workers: a connection made before must not be shared with a child."""
     from config.cache import redis_client
@@ -97,10 +95,7 @@ def test_a_forked_process_gets_its_own_redis_connection():
     assert redis_client() is parent and parent.ping()
 
 
-@pytest.mark.skipif(
-    "REDIS_URL" not in os.environ,
-    reason="the scripts' client is Redis's; CI's PostgreSQL + Redis pass runs this",
-)
+@redis_only("the scripts' client is Redis's")
 def test_the_scripts_client_reconnects_once_redis_has_closed_its_connection():
     """A Redis restart closes every connection; the held one learns it on its next command,
     which must not fail for it (it is retried once on a new connection)."""

@@ -3,7 +3,6 @@
 Rates here are per day, so that no test can straddle the end of a window.
 """
 
-import os
 import time
 from unittest import mock
 
@@ -20,6 +19,7 @@ from accounts.models import User
 from config.ratelimit import ADDRESS, RateLimit
 from signin import solana
 from signin.models import SignIn, UsedSignInProof
+from tests.backends import redis_only
 from tests.wallets import Wallet
 
 pytestmark = pytest.mark.django_db
@@ -305,10 +305,7 @@ def test_cache_down_can_fail_open(settings, api_client, wallet):
     assert "x-ratelimit-limit" not in response
 
 
-@pytest.mark.skipif(
-    "REDIS_URL" not in os.environ,
-    reason="the pipelined counters are Redis's; CI's PostgreSQL + Redis pass runs this",
-)
+@redis_only("the pipelined counters are Redis's")
 def test_redis_counts_every_limit_in_one_pipeline_on_django_ratelimits_keys():
     from django.core.cache import cache
     from django_ratelimit.core import EXPIRATION_FUDGE, get_usage

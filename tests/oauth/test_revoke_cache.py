@@ -2,28 +2,20 @@
 look-up was cached is refused on the very next request (Redis; the PostgreSQL + Redis pass)."""
 
 import base64
-import os
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from service_clients.services import service_client_create
+from tests.backends import redis_only
 from tests.wallets import Wallet
 
 pytestmark = [
-    pytest.mark.skipif(
-        "REDIS_URL" not in os.environ,
-        reason="the sign-in cache is Redis's; CI's PostgreSQL + Redis pass runs this",
-    ),
+    redis_only("the sign-in cache is Redis's"),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_cache"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def _signed_in() -> tuple[APIClient, dict]:

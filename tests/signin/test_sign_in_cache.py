@@ -7,7 +7,6 @@ tests commit for real (``transaction=True``): invalidation finishes after the co
 
 import contextlib
 import io
-import os
 import pickle
 import uuid
 from datetime import timedelta
@@ -31,22 +30,16 @@ from signin import services, sign_in_cache
 from signin.authentication import user_of_sign_in
 from signin.models import PendingInvalidation, SignIn
 from signin.tokens import AccessToken, token_sign_in_id
+from tests.backends import redis_only
 from tests.proofs import timestamp_proof
 from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
 
 pytestmark = [
-    pytest.mark.skipif(
-        "REDIS_URL" not in os.environ,
-        reason="the sign-in cache is Redis's; CI's PostgreSQL + Redis pass runs this",
-    ),
+    redis_only("the sign-in cache is Redis's"),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_cache"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 class Clock:

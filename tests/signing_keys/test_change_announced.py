@@ -8,7 +8,6 @@ for an hour.
 """
 
 import base64
-import os
 import uuid
 from urllib.parse import urlencode
 
@@ -20,14 +19,12 @@ from rest_framework.test import APIClient
 from service_clients.services import service_client_create
 from signing_keys import key_set, services
 from signing_keys.models import KeyState, SigningKey
+from tests.backends import redis_only
 from tests.signed_in import SignedInClient
 from tests.wallets import Wallet
 
 pytestmark = [
-    pytest.mark.skipif(
-        "REDIS_URL" not in os.environ,
-        reason="the version is announced in Redis; CI's PostgreSQL + Redis pass runs this",
-    ),
+    redis_only("the version is announced in Redis"),
     pytest.mark.django_db(transaction=True),
 ]
 
