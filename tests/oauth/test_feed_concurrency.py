@@ -2,7 +2,7 @@
 stamped before a poll and committed after it is still delivered, exactly once."""
 
 import threading
-import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -41,12 +41,11 @@ def test_a_revocation_committed_after_a_poll_is_not_skipped(settings):
     thread = threading.Thread(target=revoke_slowly)
     thread.start()
     assert stamped.wait(5)
-    time.sleep(0.2)
     first = oauth.revocations_page(cursor=None)  # the revocation is stamped, not committed
     assert first.revocations == []
     release.set()
     thread.join(5)
-    time.sleep(2.1)  # settled now
-    second = oauth.revocations_page(cursor=first.cursor)
+    settled = timezone.now() + timedelta(seconds=2.1)  # the settle time passed, not waited
+    second = oauth.revocations_page(cursor=first.cursor, now=settled)
     assert [row.sign_in_id for row in second.revocations] == [sign_in.pk]
-    assert oauth.revocations_page(cursor=second.cursor).revocations == []
+    assert oauth.revocations_page(cursor=second.cursor, now=settled).revocations == []
