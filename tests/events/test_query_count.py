@@ -50,16 +50,21 @@ def test_a_sign_in_costs_one_statement_more_with_events(monkeypatch, first):
     assert len(extra) == 1 and extra[0].startswith("INSERT")
 
 
+def _endpoint_wanting(event_types: list[str]) -> None:
+    """An enabled endpoint for ``event_types``, its name resolved without DNS."""
+    endpoint_create(
+        actor=None,
+        url="https://hooks.example/in",
+        event_types=event_types,
+        resolve=lambda host, port: ["93.184.215.14"],
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_waking_the_worker_after_the_commit_costs_no_statement_on_redis(settings_override):
     keypair = Wallet()
     sign_in(keypair)
-    endpoint_create(
-        actor=None,
-        url="https://hooks.example/in",
-        event_types=["session.created"],
-        resolve=lambda host, port: ["93.184.215.14"],
-    )
+    _endpoint_wanting(["session.created"])
     subscriptions.wanted(())  # the endpoints read before the measured sign-in
     broker = tasks._broker()
     broker.purge_queue()
@@ -78,12 +83,7 @@ def test_waking_the_worker_after_the_commit_costs_no_statement_on_redis(settings
 def test_no_wake_up_for_events_no_endpoint_wants(settings_override):
     keypair = Wallet()
     sign_in(keypair)
-    endpoint_create(
-        actor=None,
-        url="https://hooks.example/in",
-        event_types=["user.banned"],
-        resolve=lambda host, port: ["93.184.215.14"],
-    )
+    _endpoint_wanting(["user.banned"])
     broker = tasks._broker()
     broker.purge_queue()
     try:
