@@ -21,10 +21,10 @@ migrate: install
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py signing_keys ensure
 
-# The server and the webhooks worker (django-q2's qcluster, on the database when REDIS_URL
+# The server and the webhooks worker (`manage.py worker`: django-q2, on the database when REDIS_URL
 # is unset); the worker is stopped when the server exits.
 run: migrate
-	@$(BIN)/python manage.py qcluster & worker=$$!; \
+	@$(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

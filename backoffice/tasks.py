@@ -1,4 +1,4 @@
-"""The back-office's periodic task, run by the worker (django-q2, ``manage.py qcluster``)."""
+"""The back-office's periodic task, run by the worker (django-q2, ``manage.py worker``)."""
 
 from datetime import datetime
 

@@ -498,7 +498,7 @@ def main() -> None:
         report.append(table(f"{size} database ({users:,} users)", ceiling_result, results, rss))
         report.append(f"service log: {servers['service'].log_summary()}")
         print("\n".join(report[-2:]), flush=True)
-    # Webhook delivery: one worker process (qcluster) on the service's database and Redis.
+    # Webhook delivery: one worker process (`manage.py worker`) on the service's database and Redis.
     report.append(webhook_throughput.measure(env | {"LOG_LEVEL": "WARNING"}))
     print(report[-1], flush=True)
     print("\n" + "\n".join(report))

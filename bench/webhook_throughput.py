@@ -5,7 +5,7 @@ local receiver (which verifies each with ``standardwebhooks``).
 
 ``bench/run.py`` calls ``measure`` with the service's environment and prints the line. The
 events are recorded first, with the worker stopped (``events_record``, 100 a transaction);
-then ``manage.py qcluster`` starts with one worker process and the rate is taken from the
+then ``manage.py worker`` starts with one worker process and the rate is taken from the
 first delivery received to the last, so the worker's start-up is not counted.
 """
 
@@ -75,7 +75,7 @@ def measure(env: dict[str, str], events: int = 2000, timeout: float = 300) -> st
         endpoint_id = added.split("endpoint_id:")[1].split()[0]
         _manage(env, "shell", "-c", RECORD.format(batches=events // 100))
         worker = subprocess.Popen(
-            [PYTHON, "manage.py", "qcluster"],
+            [PYTHON, "manage.py", "worker"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -51,7 +51,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",  # the OpenAPI document
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
     "axes",  # the admin site's sign-in lockout
-    "django_q",  # the task queue: the webhooks worker (`manage.py qcluster`) and its schedule
+    "django_q",  # the task queue: the webhooks worker (`manage.py worker`) and its schedule
 ]
 LOCAL_APPS = [
     "accounts",

@@ -30,7 +30,7 @@ WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("WEBHOOKS_DISPATCH_ON_COMMIT", True)
 WEBHOOKS_SUBSCRIPTIONS_REFRESH_SECONDS = env_int("WEBHOOKS_SUBSCRIPTIONS_REFRESH_SECONDS", 5)
 # Requests one worker process has in flight at once (threads; the database stays on one).
 WEBHOOKS_CONCURRENCY = env_int("WEBHOOKS_CONCURRENCY", 8)
-# Worker processes of `manage.py qcluster` (each delivers one request at a time).
+# Worker processes of `manage.py worker` (each delivers one request at a time).
 WEBHOOKS_WORKERS = env_int("WEBHOOKS_WORKERS", 2)
 
 Q_CLUSTER: dict = {
