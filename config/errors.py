@@ -10,7 +10,13 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -83,6 +89,21 @@ _REFUSED_BEFORE_THROTTLES = (
 )
 
 
+def suspicious_request_refusal(exc: SuspiciousOperation) -> tuple[int, str]:
+    """The status and message of a request Django judged suspicious while reading it
+    (more query or form fields than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``, say): a 4xx, as
+    Django's own handler makes it, logged on its ``django.security`` logger."""
+    logging.getLogger(f"django.security.{exc.__class__.__name__}").warning("%s", exc)
+    if isinstance(exc, RequestDataTooBig):
+        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request body is too large"
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return HTTPStatus.BAD_REQUEST, f"Too many query or form fields: at most {limit}"
+    if isinstance(exc, TooManyFilesSent):
+        return HTTPStatus.BAD_REQUEST, "Too many files"
+    return HTTPStatus.BAD_REQUEST, "Bad request"
+
+
 def _counted_if_refused_early(exc: Exception, context: dict) -> Exception:
     """Authentication and permissions run before DRF's throttles; a request they refuse is
     counted here (per address, as it has no account), so it gets the ``x-ratelimit-*``
@@ -123,6 +144,9 @@ def _error_response(exc: Exception, context: dict) -> Response | None:
         if retry_after:
             headers["Retry-After"] = str(retry_after)
         return Response(error_body(exc.status, exc.message), status=exc.status, headers=headers)
+    if isinstance(exc, SuspiciousOperation):
+        status, message = suspicious_request_refusal(exc)
+        return Response(error_body(status, message), status=status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -3,10 +3,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 
-from config.errors import error_response, unexpected_error_response
+from config.errors import error_response, suspicious_request_refusal, unexpected_error_response
 from config.ratelimit import USAGE_ATTRIBUTE, Usage, count_successes
 from core.errors import ServiceError
 
@@ -46,6 +46,8 @@ class ApiResponseMiddleware:
             return error_response(404, "Not found")
         if isinstance(exception, PermissionDenied):
             return error_response(403, "Forbidden")
+        if isinstance(exception, SuspiciousOperation):
+            return error_response(*suspicious_request_refusal(exception))
         return unexpected_error_response(request, exception)
 
 

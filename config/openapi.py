@@ -21,8 +21,9 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -259,3 +260,16 @@ class SchemaApi(SpectacularAPIView):
 class DocsApi(SpectacularSwaggerView):
     """``GET /api/docs``: Swagger UI over the schema, its assets served locally; rate limited
     like the schema."""
+
+    # DRF's Request where Django's View says HttpRequest, as DRF's own stub overrides it.
+    @extend_schema(exclude=True)
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        """DRF's description of the view, in JSON: the page's HTML renderer has no template
+        for it (a 500 otherwise)."""
+        response = super().options(request, *args, **kwargs)
+        request.accepted_renderer = _JSON
+        request.accepted_media_type = _JSON.media_type
+        return response
+
+
+_JSON = JSONRenderer()

@@ -190,12 +190,13 @@ def cursor_decode(cursor: str) -> Position:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         when, sign_in_id = text.split("|")
         revoked_at = datetime.fromisoformat(when)
-        position = Position(revoked_at, uuid.UUID(hex=sign_in_id))
+        if revoked_at.tzinfo is None:
+            raise InvalidCursor()
+        # In UTC, as the database compares it: a time at the ends of the calendar with an
+        # offset (0001-01-01T00:00+14:00) has no UTC equivalent, so no revocation was then.
+        return Position(revoked_at.astimezone(UTC), uuid.UUID(hex=sign_in_id))
     except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):
         raise InvalidCursor() from None
-    if revoked_at.tzinfo is None:
-        raise InvalidCursor()
-    return position
 
 
 @dataclass(frozen=True)

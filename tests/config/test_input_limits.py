@@ -96,6 +96,33 @@ def test_malformed_or_deep_json_is_400(client, body):
     _assert_error(_post(client, body.encode("latin1")), 400)
 
 
+@pytest.mark.parametrize(
+    ("body", "not_shown"),
+    [
+        ('{"timestamp": ' + "9" * 5000 + "}", "set_int_max_str_digits"),
+        ("\xff\xfe", "codec"),
+    ],
+)
+def test_a_parse_error_says_what_is_wrong_without_python_internals(client, body, not_shown):
+    message = _assert_error(_post(client, body.encode("latin1")), 400)["message"]
+    assert message.startswith("JSON parse error - ")
+    assert not_shown not in message
+
+
+def _fields(count: int) -> str:
+    return "&".join(f"f{number}=1" for number in range(count))
+
+
+@pytest.mark.parametrize(
+    "path", ["/health", "/auth/my-profile", "/auth/login", "/.well-known/jwks.json"]
+)
+def test_more_query_fields_than_django_reads_is_400(client, settings, path):
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert client.get(f"{path}?{_fields(limit)}").status_code != 400
+    response = client.get(f"{path}?{_fields(limit + 1)}")
+    assert str(limit) in _assert_error(response, 400)["message"]
+
+
 def test_deep_brackets_inside_strings_are_fine(client):
     body = json.dumps({"address": "[" * 60, "signature": "{" * 60})
     response = _post(client, body)

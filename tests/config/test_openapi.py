@@ -1,6 +1,7 @@
 """The OpenAPI document: complete (walks the URL resolver), valid, and served without auth,
 from memory and rate limited."""
 
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -159,6 +160,15 @@ def test_schema_and_docs_need_no_auth():
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/schema", "/api/docs", "/api/docs/"])
+def test_options_describes_the_schema_and_docs_in_json(path):
+    response = APIClient().options(path)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].split(";")[0].endswith("json")  # the schema's own type
+    assert json.loads(response.content)["renders"]
 
 
 @pytest.fixture

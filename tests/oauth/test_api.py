@@ -223,7 +223,22 @@ def test_feed_page_size_and_has_more(service, settings):
     assert seen == {_sid(login) for login in logins}
 
 
-@pytest.mark.parametrize("since", ["", "not-a-cursor", "%%%"])
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "",
+        "not-a-cursor",
+        "%%%",
+        _cursor("2026-01-01T00:00:00|" + "f" * 32),  # no offset
+        # Well formed, but no UTC time: before year 1 or after 9999 once the offset is taken.
+        _cursor("0001-01-01T00:00:00+14:00|" + "f" * 32),
+        _cursor("9999-12-31T23:59:59-14:00|" + "f" * 32),
+    ],
+)
 def test_feed_bad_cursor_is_400(service, since):
     response = service.get("/oauth/revocations", {"since": since})
     assert response.status_code == 400
@@ -259,6 +274,15 @@ def test_json_body_and_any_hint_are_accepted(service):
     )
     assert response.status_code == 200
     assert response.json()["token_type"] == "refresh_token"
+
+
+def test_more_form_fields_than_django_reads_is_400_and_changes_nothing(service, settings):
+    token = _login()["token"]
+    fields = {f"f{number}": "1" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)}
+    response = _form(service, "/oauth/revoke", {"token": token, **fields})
+    assert response.status_code == 400, response.content
+    assert response.json()["statusCode"] == 400
+    assert _introspect(service, token)["active"] is True
 
 
 def test_a_body_neither_form_nor_json_is_415_json(service):
