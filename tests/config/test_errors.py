@@ -38,6 +38,18 @@ def test_unknown_path_is_json_even_with_debug(settings):
     assert response["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_host_not_allowed_is_a_json_400_even_with_debug(settings, debug):
+    """Refused by CommonMiddleware before any view: with DEBUG on Django's answer would be
+    its HTML debug page, settings and environment included."""
+    settings.DEBUG = debug
+    response = APIClient().get("/auth/my-profile", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["statusCode"] == 400
+    assert response["X-Request-ID"]  # the request's other headers are kept
+
+
 def test_wrong_method_is_json_405():
     response = APIClient().get("/auth/login")
     assert response.status_code == 405
