@@ -33,6 +33,7 @@ from accounts.usernames import username_problem
 from audit.models import AuditAction, AuditEvent
 from audit.services import admin_actor, admin_origin, audit_record_request
 from backoffice import moderation, suspicious
+from backoffice.task_queue_admin import task_queue_pages_register
 from core.admin import ReadOnlyAdmin
 from core.errors import ServiceError
 from events.models import Event
@@ -50,6 +51,7 @@ from webhooks.models import Delivery
 
 # Roles, not Django groups, decide what staff may do.
 admin.site.unregister(Group)
+task_queue_pages_register(admin.site)
 admin.site.site_header = "Launchpad Auth"
 admin.site.site_title = "Launchpad Auth"
 admin.site.index_title = "Back-office"
@@ -277,6 +279,7 @@ class UserAdmin(admin.ModelAdmin):
         "last_login",
         "username_changed_at",
         "links",
+        "events_link",
     ]
     fieldsets = [
         (None, {"fields": ["id", "address", "username", "email", "bio", "profile_image"]}),
@@ -285,6 +288,15 @@ class UserAdmin(admin.ModelAdmin):
         ("Related", {"fields": ["links"]}),
     ]
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The account's events (the outbox) are linked for super-admins only, the one
+        role that may open them; "Related" is the last fieldset."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not is_super_admin(request.user):
+            return fieldsets
+        *first, (name, options) = fieldsets
+        return [*first, (name, {**options, "fields": [*options["fields"], "events_link"]})]
+
     @admin.display(description="status", ordering="is_banned")
     def status(self, obj: User) -> str:
         """A ban by the admin's red cross and the word, other accounts by its green tick: a
@@ -292,17 +304,24 @@ class UserAdmin(admin.ModelAdmin):
         icon, label = ("icon-no.svg", "Banned") if obj.is_banned else ("icon-yes.svg", "Active")
         return format_html('<img src="{}" alt=""> {}', static(f"admin/img/{icon}"), label)
 
-    @admin.display(description="wallets, sessions, audit trail and events")
+    @admin.display(description="wallets, sessions and audit trail")
     def links(self, obj: User) -> str:
         if obj.pk is None:
             return "-"
         return format_html(
             '<a href="{}">Wallets</a> · <a href="{}">All sign-ins</a> · '
-            '<a href="{}">Audit trail</a> · <a href="{}">Webhook events</a>',
+            '<a href="{}">Audit trail</a>',
             _changelist_url(Wallet, user__id__exact=obj.pk),
             _changelist_url(SignIn, user__id__exact=obj.pk),
             _changelist_url(AuditEvent, subject_uuid=obj.pk),
-            _changelist_url(Event, subject_uuid=obj.pk),
+        )
+
+    @admin.display(description="webhook events")
+    def events_link(self, obj: User) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Webhook events</a>', _changelist_url(Event, subject_uuid=obj.pk)
         )
 
     def get_form(

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from audit.services import admin_actor, admin_origin
 from core.admin import ReadOnlyAdmin
 from events.models import EventType
+from permissions.admin_access import SuperAdminOnly
 from permissions.rules import is_super_admin
 from webhooks.addresses import EndpointRefused, target_resolve
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint
@@ -46,14 +47,6 @@ class EndpointAddForm(forms.ModelForm):
         except EndpointRefused as exc:
             raise forms.ValidationError(exc.message) from None
         return url
-
-
-class SuperAdminOnly:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_super_admin(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_super_admin(request.user)
 
 
 @admin.register(Endpoint)

@@ -6,6 +6,8 @@ import html
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_q.models import OrmQ, Schedule, Success
+from django_q.tasks import async_task
 from rest_framework.test import APIClient
 
 from accounts import wallets
@@ -443,3 +445,66 @@ def test_wallets_are_read_only_in_the_admin_site(super_admin, sign_in):
     # No such action here: nothing happens.
     client.post(WALLETS, {"action": "delete_selected", "_selected_action": [wallet.pk]})
     assert WalletRow.objects.get(pk=wallet.pk).user == target
+
+
+def _schedule_form() -> dict:
+    """A schedule that would have the worker run ``os.system``, as django-q2's form takes it."""
+    return {
+        "name": "attacker",
+        "func": "os.system",
+        "args": "'touch /tmp/should-not-exist'",
+        "schedule_type": "O",
+        "repeats": "-1",
+        "next_run_0": "2026-01-01",
+        "next_run_1": "00:00:00",
+    }
+
+
+def test_the_task_queue_is_read_only_for_super_admins_and_hidden_from_admins(
+    admin_user, super_admin
+):
+    async_task("math.floor", 1.5, sync=True)  # a finished task in the results
+    task = Success.objects.get()
+    schedule = Schedule.objects.get(func="webhooks.tasks.sweep")  # made by a migration
+    boss = _staff_client(super_admin)
+    for url in (
+        reverse("admin:django_q_schedule_changelist"),
+        reverse("admin:django_q_schedule_change", args=[schedule.pk]),
+        reverse("admin:django_q_success_changelist"),
+        reverse("admin:django_q_failure_changelist"),
+    ):
+        assert boss.get(url).status_code == 200, url
+    assert boss.get(reverse("admin:django_q_schedule_add")).status_code == 403
+    boss.post(reverse("admin:django_q_schedule_add"), _schedule_form())
+    boss.post(
+        reverse("admin:django_q_schedule_change", args=[schedule.pk]),
+        _schedule_form() | {"name": schedule.name},
+    )
+    assert not Schedule.objects.filter(func="os.system").exists()
+    assert Schedule.objects.get(pk=schedule.pk).func == "webhooks.tasks.sweep"
+    page = boss.get(reverse("admin:django_q_success_changelist")).content.decode()
+    assert "resubmit_task" not in page
+    resubmitted = boss.post(
+        reverse("admin:django_q_success_changelist"),
+        {"action": "resubmit_task", "_selected_action": [task.pk]},
+    )
+    assert resubmitted.status_code == 200  # an action the page does not offer: nothing done
+    assert not OrmQ.objects.exists()
+    admin = _staff_client(admin_user)
+    assert admin.get(reverse("admin:django_q_schedule_changelist")).status_code == 403
+    assert (
+        admin.post(
+            reverse("admin:django_q_success_changelist"),
+            {"action": "resubmit_task", "_selected_action": [task.pk]},
+        ).status_code
+        == 403
+    )
+    assert "Task queue" not in admin.get(reverse("admin:index")).content.decode()
+
+
+def test_the_outbox_is_for_super_admins_only(admin_user, super_admin, user):
+    events = reverse("admin:events_event_changelist")
+    assert _staff_client(admin_user).get(events).status_code == 403
+    assert "Webhook events" not in _staff_client(admin_user).get(_change_url(user)).content.decode()
+    assert _staff_client(super_admin).get(events).status_code == 200
+    assert "Webhook events" in _staff_client(super_admin).get(_change_url(user)).content.decode()
