@@ -42,8 +42,8 @@ class ApiHandler(WSGIHandler):
     def get_response(self, request: HttpRequest) -> HttpResponseBase:
         response = super().get_response(request)
         if (
-            settings.DEBUG
-            and response.status_code >= HTTPStatus.BAD_REQUEST
+            response.status_code >= HTTPStatus.BAD_REQUEST
+            and settings.DEBUG
             and response.get("Content-Type", "").startswith("text/html")
         ):
             return _json_error_instead_of(response)
